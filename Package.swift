@@ -1,0 +1,134 @@
+// swift-tools-version:6.1
+// Takumi: the on-chain skills verification backend. One package, small
+// modules, arrows pointing down (see ../shared/ARCHITECTURE.md and README.md).
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "takumi",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "takumi", targets: ["takumi"]),
+    ],
+    dependencies: [
+        // Command line of the `takumi` executable.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Logging for every module; JSON output is ours (TakumiOps.Logging).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // 256-bit integers for ABI and transaction values.
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        // SHA-256/HMAC for tokens and the SHA3 peer of the Keccak benchmark.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // PostgreSQL: the production store, and the per-test databases.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Event loops and channels: the Redis client and test-service probes.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // Debian's libsecp256k1 (apt: libsecp256k1-dev), with the recovery module.
+        .systemLibrary(
+            name: "CSecp256k1",
+            pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]
+        ),
+        // Keccak, hex, addresses, RLP, ABI, signatures, transactions, SIWE. Pure: no I/O.
+        .target(
+            name: "Ethereum",
+            dependencies: [
+                "CSecp256k1",
+                .product(name: "BigInt", package: "BigInt"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // JSON-RPC client and endpoint pool.
+        .target(
+            name: "EthereumRPC",
+            dependencies: [
+                "Ethereum",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The domain: configuration, deployment manifest, contract bindings, models.
+        .target(
+            name: "Takumi",
+            dependencies: [
+                "Ethereum",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Schema, migrations and queries over PostgreSQL and SQLite.
+        .target(
+            name: "TakumiStore",
+            dependencies: [
+                "Takumi",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The chain → database sync loop.
+        .target(
+            name: "TakumiIndexer",
+            dependencies: ["Takumi", "TakumiStore", "EthereumRPC"],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP API.
+        .target(
+            name: "TakumiServer",
+            dependencies: ["Takumi", "TakumiStore", "EthereumRPC"],
+            swiftSettings: swiftSettings
+        ),
+        // The runbook's procedures as code.
+        .target(
+            name: "TakumiOps",
+            dependencies: ["Takumi", "TakumiStore", "TakumiIndexer", "TakumiServer", "EthereumRPC"],
+            swiftSettings: swiftSettings
+        ),
+        // The `takumi` command: argument parsing and wiring only.
+        .executableTarget(
+            name: "takumi",
+            dependencies: [
+                "Ethereum", "EthereumRPC", "Takumi", "TakumiStore", "TakumiIndexer", "TakumiServer", "TakumiOps",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Test services shared by the test targets: a fresh database per test,
+        // a Redis key prefix per test, and the messages that say how to start them.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "TakumiStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EthereumTests",
+            dependencies: ["Ethereum", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TakumiTests",
+            dependencies: ["Takumi", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TakumiCLITests",
+            dependencies: ["takumi", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,61 @@
+import ArgumentParser
+
+/// Command groups whose implementation has not landed yet. Each one says so
+/// and exits 3, so a script or an operator can never mistake it for success.
+enum NotBuiltCommand {
+    struct Serve: NotBuiltGroup {
+        static let configuration = group("serve", "Run the HTTP API (and the indexer).", issue: 6)
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+    struct Indexer: NotBuiltGroup {
+        static let configuration = group("indexer", "Run, inspect or resync the chain indexer.", issue: 5)
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+    struct Database: NotBuiltGroup {
+        static let configuration = group("db", "Migrate and check the database.", issue: 5)
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+    struct Contracts: NotBuiltGroup {
+        static let configuration = group("contracts", "Contract status, pause and upgrade.", issue: 7)
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+    struct Multisig: NotBuiltGroup {
+        static let configuration = group("multisig", "Propose, confirm and execute multisig calls.", issue: 7)
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+    struct Chain: NotBuiltGroup {
+        static let configuration = group("chain", "Read the chain: calls, balances, receipts, logs, traces.", issue: 7)
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+    struct Eth: NotBuiltGroup {
+        static let configuration = group("eth", "Ethereum toolbox: keccak, selectors, ABI, checksums, signatures.", issue: 4)
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+    struct Incident: NotBuiltGroup {
+        static let configuration = group("incident", "Open, update and notify about incidents.", issue: nil)
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+    struct Alerts: NotBuiltGroup {
+        static let configuration = group("alerts", "Silence and restore Alertmanager alerts.", issue: nil)
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+    struct Drill: NotBuiltGroup {
+        static let configuration = group("drill", "Run an emergency-procedure drill.", issue: nil)
+        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    }
+
+    static func group(_ name: String, _ abstract: String, issue: Int?) -> CommandConfiguration {
+        let note = issue.map { "not built yet (issue #\($0))" } ?? "not built yet"
+        return CommandConfiguration(commandName: name, abstract: "\(abstract) [\(note)]")
+    }
+}
+
+/// A command group that exists in the help but is not implemented yet.
+protocol NotBuiltGroup: ParsableCommand {}
+
+extension NotBuiltGroup {
+    func run() throws {
+        let name = Self.configuration.commandName ?? "command"
+        throw CommandFailure(message: "`takumi \(name)` is not built yet: \(Self.configuration.abstract)", exitCode: TakumiExit.notBuilt)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+/// Runs the built `takumi` executable as an operator would and checks its
+/// output and exit codes (0 ok, 1 failed, 2 bad input, 3 not built yet).
+@Suite("takumi command line")
+struct CLITests {
+    @Test("--help lists every command group")
+    func helpListsGroups() throws {
+        let result = try Takumi.run(["--help"])
+        #expect(result.status == 0)
+        for group in ["serve", "indexer", "db", "contracts", "multisig", "chain", "eth", "incident", "alerts", "drill", "config", "version"] {
+            #expect(result.output.contains("\n  \(group) "), "missing group \(group)")
+        }
+    }
+
+    @Test("version prints the version and the git commit")
+    func version() throws {
+        let result = try Takumi.run(["version"], environment: ["TAKUMI_COMMIT": "0123456789abcdef0123456789abcdef01234567"])
+        #expect(result.status == 0)
+        #expect(result.output == "takumi 0.1.0 (commit 0123456789abcdef0123456789abcdef01234567)\n")
+    }
+
+    @Test("unknown commands and options are usage errors: exit 2")
+    func usageErrorsExitTwo() throws {
+        #expect(try Takumi.run(["frobnicate"]).status == 2)
+        #expect(try Takumi.run(["version", "--nope"]).status == 2)
+    }
+
+    @Test("config check prints every setting with its source, secrets masked")
+    func configCheck() throws {
+        let folder = try Takumi.temporaryFolder()
+        let envFile = folder.appendingPathComponent(".env")
+        let key = "0x" + String(repeating: "5e", count: 32)
+        try "PORT=4001\nJWT_SECRET=\(String(repeating: "s", count: 40))\nRPC_URL_SEPOLIA=https://a.example/v2/PROVIDERTOKEN\n"
+            .write(to: envFile, atomically: true, encoding: .utf8)
+        let result = try Takumi.run(["config", "check", "--env-file", envFile.path], environment: ["EMERGENCY_ADMIN_KEY": key, "CHAIN": "sepolia"])
+        #expect(result.status == 0, "\(result.error)")
+        let lines = result.output.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("PORT ") && $0.contains("4001") && $0.contains("[\(envFile.path):1]") })
+        #expect(lines.contains { $0.hasPrefix("CHAIN ") && $0.contains("sepolia") && $0.contains("[environment]") })
+        #expect(lines.contains { $0.hasPrefix("LOG_LEVEL ") && $0.contains("[default]") })
+        #expect(lines.contains { $0.hasPrefix("RPC_URL_SEPOLIA ") && $0.contains("https://a.example/****") })
+        #expect(!result.output.contains("5e5e5e"))
+        #expect(!result.output.contains("ssssssss"))
+        #expect(!result.output.contains("PROVIDERTOKEN"))
+        #expect(lines.contains { $0.hasPrefix("DEPLOYMENT_FILE ") && $0.contains("chain/deployments/sepolia.json") && $0.contains("[default]") })
+    }
+
+    @Test("config check with an invalid value exits 2 naming the setting")
+    func configCheckInvalid() throws {
+        let folder = try Takumi.temporaryFolder()
+        let envFile = folder.appendingPathComponent(".env")
+        try "REDIS_URL=localhost:6379\n".write(to: envFile, atomically: true, encoding: .utf8)
+        let result = try Takumi.run(["config", "check", "--env-file", envFile.path])
+        #expect(result.status == 2)
+        #expect(result.error.contains("invalid REDIS_URL"))
+        #expect(result.error.contains("\(envFile.path):1"))
+    }
+
+    @Test("a group that is not built yet says so and exits 3", arguments: ["incident", "alerts", "drill"])
+    func notBuiltGroups(group: String) throws {
+        let result = try Takumi.run([group, "open"])
+        #expect(result.status == 3)
+        #expect(result.error.contains("not built yet"))
+    }
+}
+
+/// Runs the `takumi` binary that `swift build` put next to this test bundle.
+enum Takumi {
+    struct Result {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("takumi")
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RPC_URL_") }
+        for key in ["PORT", "CHAIN", "DATABASE_URL", "REDIS_URL", "EMERGENCY_ADMIN_KEY", "JWT_SECRET"] { env[key] = nil }
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        process.currentDirectoryURL = try temporaryFolder()
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), error: String(decoding: error, as: UTF8.self))
+    }
+
+    static func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("takumi-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+}
