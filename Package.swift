@@ -24,6 +24,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         // PostgreSQL: the production store, and the per-test databases.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // HTTP client of the JSON-RPC endpoints.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Metrics API; Prometheus is the backend the server exports.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Event loops and channels: the Redis client and test-service probes.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -49,7 +54,10 @@ let package = Package(
             name: "EthereumRPC",
             dependencies: [
                 "Ethereum",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "BigInt", package: "BigInt"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -105,7 +113,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "TakumiStore",
+                "Ethereum", "EthereumRPC", "Takumi", "TakumiStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -117,6 +126,15 @@ let package = Package(
         .testTarget(
             name: "EthereumTests",
             dependencies: ["Ethereum", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EthereumRPCTests",
+            dependencies: [
+                "EthereumRPC", "TestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,63 @@
+import Foundation
+
+/// A helper process a test starts (dev node, fault proxy, `takumi serve`),
+/// with its output in a log file, stopped with SIGTERM (then SIGKILL).
+///
+/// `Process` is not `Sendable`; this wrapper only forwards to its
+/// thread-safe members (pid, isRunning, terminate, waitUntilExit).
+public final class ChildProcess: @unchecked Sendable {
+    let process: Process
+    public let log: URL
+
+    init(process: Process, log: URL) {
+        self.process = process
+        self.log = log
+    }
+
+    public static func launch(
+        _ executable: String, _ arguments: [String], in folder: URL? = nil,
+        environment: [String: String]? = nil, log: URL
+    ) throws -> ChildProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let folder { process.currentDirectoryURL = folder }
+        if let environment { process.environment = environment }
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return ChildProcess(process: process, log: log)
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
+
+    /// SIGTERM, then SIGKILL after five seconds.
+    public func terminate() {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// SIGKILL at once: a crash, as the crash-safety tests need.
+    public func kill9() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    public func wait() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    public func logTail(_ characters: Int = 1500) -> String {
+        String(((try? String(contentsOf: log, encoding: .utf8)) ?? "").suffix(characters))
+    }
+}
