@@ -94,7 +94,10 @@ let package = Package(
         // The runbook's procedures as code.
         .target(
             name: "TakumiOps",
-            dependencies: ["Takumi", "TakumiStore", "TakumiIndexer", "TakumiServer", "EthereumRPC"],
+            dependencies: [
+                "Ethereum", "Takumi", "TakumiStore", "TakumiIndexer", "TakumiServer", "EthereumRPC",
+                .product(name: "BigInt", package: "BigInt"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The `takumi` command: argument parsing and wiring only.
@@ -144,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TakumiCLITests",
-            dependencies: ["takumi", "TestSupport"],
+            dependencies: ["takumi", "Ethereum", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -46,7 +46,7 @@ struct TakumiCommand: AsyncParsableCommand {
             NotBuiltCommand.Contracts.self,
             NotBuiltCommand.Multisig.self,
             NotBuiltCommand.Chain.self,
-            NotBuiltCommand.Eth.self,
+            EthCommand.self,
             NotBuiltCommand.Incident.self,
             NotBuiltCommand.Alerts.self,
             NotBuiltCommand.Drill.self,

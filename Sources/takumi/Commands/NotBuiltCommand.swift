@@ -27,10 +27,6 @@ enum NotBuiltCommand {
         static let configuration = group("chain", "Read the chain: calls, balances, receipts, logs, traces.", issue: 7)
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
-    struct Eth: NotBuiltGroup {
-        static let configuration = group("eth", "Ethereum toolbox: keccak, selectors, ABI, checksums, signatures.", issue: 4)
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-    }
     struct Incident: NotBuiltGroup {
         static let configuration = group("incident", "Open, update and notify about incidents.", issue: nil)
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
