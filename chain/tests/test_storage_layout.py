@@ -14,6 +14,7 @@ import boa
 import pytest
 from eth_utils import keccak
 from support import takumi_compile
+from takumi_chain.layout import flatten, layout_breaks, struct_breaks
 from vyper.compiler.output import build_layout_output
 
 SLOT = 0x360894A13BA1A3210667C828492DB98DCA3E2076CC3735A920A3CA505D382BBC
@@ -24,37 +25,6 @@ def releases(name: str) -> list[str]:
     versions = [p.name[: -len(".json")] for p in (LAYOUTS / name).glob("*.json")]
     versions = [v for v in versions if v != "override" and not v.endswith(".structs")]
     return sorted(versions, key=lambda v: tuple(int(x) for x in v.split(".")))
-
-
-def flatten(layout: dict, prefix: str = "") -> dict[str, dict]:
-    """{"governance.implementation": {"slot":..., "type":..., "n_slots":...}, ...}"""
-    out = {}
-    for key, value in layout.items():
-        if "slot" in value and "type" in value:
-            out[prefix + key] = value
-        else:
-            out.update(flatten(value, f"{prefix}{key}."))
-    return out
-
-
-def layout_breaks(old: dict, new: dict) -> list[str]:
-    old_vars, new_vars = flatten(old), flatten(new)
-    problems = []
-    for var, was in old_vars.items():
-        now = new_vars.get(var)
-        if now is None:
-            problems.append(f"{var}: removed")
-        elif now != was:
-            problems.append(f"{var}: {was} -> {now}")
-    return problems
-
-
-def struct_breaks(old: dict, new: dict) -> list[str]:
-    problems = []
-    for struct, members in old.items():
-        if new.get(struct, [])[: len(members)] != members:
-            problems.append(f"struct {struct}: {members} -> {new.get(struct)}")
-    return problems
 
 
 def current(deployers, name):
