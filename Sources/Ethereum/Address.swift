@@ -109,6 +109,10 @@ public struct Address: Hashable, Comparable, Sendable, CustomStringConvertible, 
 }
 
 /// Why a string or byte string is not an address.
+///
+/// ```swift
+/// try Address(bytes: [1, 2, 3]) // throws .wrongByteCount(3)
+/// ```
 public enum AddressError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Not `0x`-prefixed hex.
     case invalidHex(HexError)

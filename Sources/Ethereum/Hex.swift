@@ -112,6 +112,10 @@ public enum Hex {
 }
 
 /// Why a string is not the hex it should be.
+///
+/// ```swift
+/// try Hex.decode("0xabc") // throws .oddLength(digits: 3)
+/// ```
 public enum HexError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The text does not start with `0x`.
     case missingPrefix

@@ -156,6 +156,10 @@ public enum RLP {
 }
 
 /// Why bytes are not canonical RLP, or an item is not what the reader expected.
+///
+/// ```swift
+/// try RLP.decode([0x83, 0x64, 0x6F]) // throws .truncated(offset: 0)
+/// ```
 public enum RLPError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The item starting at `offset` runs past the end of its input or enclosing list.
     case truncated(offset: Int)

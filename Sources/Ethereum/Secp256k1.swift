@@ -161,6 +161,10 @@ public struct PublicKey: Hashable, Sendable {
 }
 
 /// Why a key or signature was refused, or signing or recovery failed.
+///
+/// ```swift
+/// do { _ = try twin.recoverAddress(from: hash) } catch .highS { /* malleable twin refused */ } catch {}
+/// ```
 public enum SignatureError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Input of the wrong size.
     case wrongByteCount(expected: Int, actual: Int)

@@ -63,32 +63,28 @@ public struct SignedTransaction: Hashable, Sendable {
 
     private static func decodeLegacy(_ raw: [UInt8]) throws(TransactionError) -> SignedTransaction {
         let fields = try TransactionFields(raw, count: 9)
+        var legacy = LegacyTransaction(
+            nonce: try fields.uint64(0, "nonce"), gasPrice: try fields.integer(1, "gasPrice"),
+            gasLimit: try fields.uint64(2, "gasLimit"), to: try fields.recipient(3),
+            value: try fields.integer(4, "value"), data: try fields.bytes(5, "data"), chainID: nil
+        )
         let v = try fields.integer(6, "v")
-        let chainID: UInt64?
         let recoveryID: UInt8
         if v == 27 || v == 28 {
-            chainID = nil
             recoveryID = UInt8(v - 27)
         } else if v >= 35 {
             guard let id = UInt64(exactly: (v - 35) / 2) else { throw .fieldOutOfRange("v") }
-            chainID = id
+            legacy.chainID = id
             recoveryID = UInt8((v - 35) % 2)
         } else {
             throw .invalidV(String(v))
         }
-        let legacy = LegacyTransaction(
-            nonce: try fields.uint64(0, "nonce"), gasPrice: try fields.integer(1, "gasPrice"),
-            gasLimit: try fields.uint64(2, "gasLimit"), to: try fields.recipient(3),
-            value: try fields.integer(4, "value"), data: try fields.bytes(5, "data"), chainID: chainID
-        )
         let signature = try fields.signature(r: 7, s: 8, recoveryID: recoveryID)
         return SignedTransaction(transaction: .legacy(legacy), signature: signature)
     }
 
     private static func decodeEIP1559(_ payload: [UInt8]) throws(TransactionError) -> SignedTransaction {
         let fields = try TransactionFields(payload, count: 12)
-        let parity = try fields.integer(9, "yParity")
-        guard parity <= 1 else { throw .invalidV(String(parity)) }
         let transaction = EIP1559Transaction(
             chainID: try fields.uint64(0, "chainId"), nonce: try fields.uint64(1, "nonce"),
             maxPriorityFeePerGas: try fields.integer(2, "maxPriorityFeePerGas"),
@@ -96,6 +92,8 @@ public struct SignedTransaction: Hashable, Sendable {
             to: try fields.recipient(5), value: try fields.integer(6, "value"), data: try fields.bytes(7, "data"),
             accessList: try fields.accessList(8)
         )
+        let parity = try fields.integer(9, "yParity")
+        guard parity <= 1 else { throw .invalidV(String(parity)) }
         let signature = try fields.signature(r: 10, s: 11, recoveryID: UInt8(parity))
         return SignedTransaction(transaction: .eip1559(transaction), signature: signature)
     }
@@ -171,6 +169,10 @@ private struct TransactionFields {
 }
 
 /// Why raw bytes are not a transaction this module reads.
+///
+/// ```swift
+/// try SignedTransaction(decoding: [0x01, 0xC0]) // throws .unsupportedType(0x01)
+/// ```
 public enum TransactionError: Error, Hashable, Sendable, CustomStringConvertible {
     /// No bytes at all.
     case empty

@@ -122,7 +122,8 @@ struct TransactionTests {
         // nonce 9 written with a leading zero byte
         let leadingZero = RLP.encode(.list([.bytes([0, 9])] + Array(repeating: RLPItem.bytes([1]), count: 8)))
         #expect(throws: TransactionError.invalidField("nonce")) { try SignedTransaction(decoding: leadingZero) }
-        let badV = RLP.encode(.list(Array(repeating: RLPItem.bytes([1]), count: 9)))
+        let one = RLPItem.bytes([1])
+        let badV = RLP.encode(.list([one, one, one, .bytes([]), one, .bytes([]), one, one, one]))
         #expect(throws: TransactionError.invalidV("1")) { try SignedTransaction(decoding: badV) }
     }
 }

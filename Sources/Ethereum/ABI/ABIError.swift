@@ -1,5 +1,9 @@
 /// Why an ABI type or signature does not parse, values do not fit their types, or
 /// data does not decode. Decoding positions are byte offsets into the data given.
+///
+/// ```swift
+/// try ABI.decode([UInt8](repeating: 0, count: 31) + [2], as: [.bool]) // throws .invalidBool(position: 0)
+/// ```
 public enum ABIError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A type string that is not a supported canonical ABI type.
     case invalidType(String, reason: String)

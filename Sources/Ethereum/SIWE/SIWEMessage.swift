@@ -83,6 +83,10 @@ public struct SIWEMessage: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Why text is not an EIP-4361 message. `line` counts from 1.
+///
+/// ```swift
+/// try SIWEMessage(parsing: text) // throws .invalidNonce("1234567") for a 7-character nonce
+/// ```
 public enum SIWEError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The first line is not `[scheme://]domain wants you to sign in with your Ethereum account:`.
     case invalidHeader

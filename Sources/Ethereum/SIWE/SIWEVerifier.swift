@@ -144,7 +144,11 @@ public struct SIWEVerifier: Sendable {
     }
 }
 
-/// Why a Sign-In with Ethereum attempt was refused.
+/// Why a Sign-In with Ethereum attempt was refused; `description` is safe to log.
+///
+/// ```swift
+/// catch SIWEVerificationError.expired(let time) { /* ask the wallet to sign again */ }
+/// ```
 public enum SIWEVerificationError: Error, Hashable, Sendable, CustomStringConvertible {
     case malformed(SIWEError)
     case domainMismatch(expected: String, actual: String)
