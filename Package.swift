@@ -152,11 +152,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "TakumiStoreTests",
-            dependencies: ["TakumiStore", "TestSupport"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
             name: "TakumiTests",
             dependencies: ["Takumi", "TestSupport"],
             swiftSettings: swiftSettings
