@@ -29,6 +29,8 @@ let package = Package(
         // Metrics API; Prometheus is the backend the server exports.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Long-running services (indexer, HTTP server) with graceful shutdown.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Event loops and channels: the Redis client and test-service probes.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // SQLite: the embedded store (DATABASE_URL unset).
@@ -68,6 +70,7 @@ let package = Package(
             dependencies: [
                 "Ethereum",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "BigInt", package: "BigInt"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -84,7 +87,12 @@ let package = Package(
         // The chain → database sync loop.
         .target(
             name: "TakumiIndexer",
-            dependencies: ["Takumi", "TakumiStore", "EthereumRPC"],
+            dependencies: [
+                "Ethereum", "Takumi", "TakumiStore", "EthereumRPC",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The HTTP API.
@@ -99,6 +107,9 @@ let package = Package(
             dependencies: [
                 "Ethereum", "Takumi", "TakumiStore", "TakumiIndexer", "TakumiServer", "EthereumRPC",
                 .product(name: "BigInt", package: "BigInt"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -109,6 +120,7 @@ let package = Package(
                 "Ethereum", "EthereumRPC", "Takumi", "TakumiStore", "TakumiIndexer", "TakumiServer", "TakumiOps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -149,6 +161,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TakumiStoreTests",
+            dependencies: ["TakumiStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

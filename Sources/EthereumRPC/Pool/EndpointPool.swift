@@ -212,9 +212,14 @@ public actor EndpointPool: RPCTransport {
         if let last = lastHeadCheck, clock.now - last < configuration.headCheckInterval { return }
         lastHeadCheck = clock.now
         guard members.count > 1 else { return }
-        // Only verified endpoints: a head from a node on another chain means nothing.
-        for index in members.indices where members[index].verified && members[index].benchedUntil.map({ $0 <= clock.now }) ?? true {
+        for index in members.indices where members[index].benchedUntil.map({ $0 <= clock.now }) ?? true {
             do {
+                // An endpoint not yet verified is verified first: a head from a
+                // node on another chain means nothing.
+                guard members[index].verified else {
+                    try await verify(index)
+                    continue
+                }
                 let client = members[index].client
                 let value = try await measured(client, "eth_blockNumber") { () async throws(RPCError) in
                     try await client.send(RPCRequest("eth_blockNumber"), timeout: configuration.requestTimeout)
