@@ -41,8 +41,8 @@ struct TakumiCommand: AsyncParsableCommand {
         """,
         subcommands: [
             NotBuiltCommand.Serve.self,
-            NotBuiltCommand.Indexer.self,
-            NotBuiltCommand.Database.self,
+            IndexerCommand.self,
+            DatabaseCommand.self,
             NotBuiltCommand.Contracts.self,
             NotBuiltCommand.Multisig.self,
             NotBuiltCommand.Chain.self,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Takumi
+import TakumiOps
 
 /// `takumi config check`: load the configuration the way every command does
 /// and print each setting with its source, secrets masked.
@@ -43,5 +44,12 @@ struct ConfigurationOptions: ParsableArguments {
         } catch {
             throw CommandFailure.badInput(error.description)
         }
+    }
+
+    /// Loads the configuration and installs the log handler it asks for.
+    func loadAndBootstrapLogging() throws -> TakumiConfiguration {
+        let config = try load()
+        LogSetup.bootstrap(format: config.logFormat, level: config.logLevel)
+        return config
     }
 }

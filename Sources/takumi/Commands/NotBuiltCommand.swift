@@ -7,14 +7,6 @@ enum NotBuiltCommand {
         static let configuration = group("serve", "Run the HTTP API (and the indexer).", issue: 6)
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
-    struct Indexer: NotBuiltGroup {
-        static let configuration = group("indexer", "Run, inspect or resync the chain indexer.", issue: 5)
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-    }
-    struct Database: NotBuiltGroup {
-        static let configuration = group("db", "Migrate and check the database.", issue: 5)
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-    }
     struct Contracts: NotBuiltGroup {
         static let configuration = group("contracts", "Contract status, pause and upgrade.", issue: 7)
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []

@@ -1,0 +1,114 @@
+import Ethereum
+import EthereumRPC
+import Foundation
+import Takumi
+import TakumiStore
+
+extension ChainIndexer {
+    /// One step: reconcile the database with the chain (manual resync, reorg),
+    /// then index one batch. Returns true when caught up with the head.
+    @discardableResult
+    func syncOnce(_ lease: IndexerLease) async throws -> Bool {
+        let head = try await client.blockNumber()
+        noteHead(head)
+        let checkpoint = try await reconcile(lease, head: head)
+        noteSynced(checkpoint.block, head: head)
+        guard checkpoint.block < head else { return true }
+
+        let batchSize = state.withLock { $0.batchSize }
+        let from = checkpoint.block + 1
+        let to = min(checkpoint.block + batchSize, head)
+        let finalized = head > configuration.finalityDepth ? head - configuration.finalityDepth : 0
+        let started = ContinuousClock.now
+
+        // Headers of the reversible blocks of this batch (for block_hashes and
+        // the parent-hash check) and of its last block (the checkpoint hash).
+        var wanted = Set<UInt64>([to])
+        if to > finalized { wanted.formUnion(max(from, finalized + 1)...to) }
+        let numbers = wanted.sorted()
+        let fetched = try await client.blocks(numbers)
+        var headers: [UInt64: RPCBlock] = [:]
+        for (number, block) in zip(numbers, fetched) {
+            guard let block else { throw IndexerError.missingBlock(number) }
+            headers[number] = block
+        }
+        // A new first block must extend what we stored, or the chain reorganised under us.
+        if let first = headers[from], !checkpoint.hash.isEmpty, first.parentHash.hex != checkpoint.hash {
+            throw IndexerError.chainMovedDuringFetch(block: from)
+        }
+        let logs = try await client.logs(addresses: configuration.addresses, from: from, to: to)
+        for log in logs {
+            if let header = headers[log.blockNumber], header.hash != log.blockHash {
+                throw IndexerError.chainMovedDuringFetch(block: log.blockNumber)
+            }
+        }
+        guard let last = headers[to] else { throw IndexerError.missingBlock(to) }
+
+        let decoded = decode(logs)
+        let reversible = headers.values.filter { $0.number > finalized }.sorted { $0.number < $1.number }
+        var pausedChanges: [(String, Bool)] = []
+        try await store.write(lease) { tx in
+            try await tx.insertEvents(decoded.map(\.record))
+            for item in decoded {
+                guard let event = item.event, let context = item.context(journalBelow: finalized) else { continue }
+                try await projector.apply(event, at: context, in: tx)
+                if case .paused = event { pausedChanges.append((context.contract, true)) }
+                if case .unpaused = event { pausedChanges.append((context.contract, false)) }
+            }
+            try await tx.saveBlockHashes(reversible.map {
+                BlockHashRecord(chain: configuration.chain, number: $0.number, hash: $0.hash.hex, parentHash: $0.parentHash.hex)
+            })
+            try await tx.setCheckpoint(block: to, hash: last.hash.hex)
+            if finalized > 0 { try await tx.pruneBelow(chain: configuration.chain, block: finalized) }
+            try await tx.setLastError(nil)
+        }
+        for item in decoded {
+            if let event = item.event { metrics.event(event.name) } else { metrics.undecodable() }
+        }
+        for (contract, paused) in pausedChanges { metrics.paused(contract, paused) }
+        noteSynced(to, head: head)
+        adaptBatch(logs: logs.count, seconds: (ContinuousClock.now - started).seconds)
+        return to == head
+    }
+
+    /// A fetched log, decoded when it is a Takumi event, with its chain_events row.
+    struct DecodedLog {
+        var log: RPCLog
+        var event: TakumiEvent?
+        var record: ChainEventRecord
+        var contract: String?
+
+        func context(journalBelow finalized: UInt64) -> EventContext? {
+            guard let contract else { return nil }
+            return EventContext(
+                chain: record.chain, blockNumber: log.blockNumber, transactionHash: log.transactionHash, logIndex: log.logIndex,
+                contract: contract, contractAddress: log.address, journalBlock: log.blockNumber > finalized ? log.blockNumber : nil
+            )
+        }
+    }
+
+    /// Decodes logs; one that fails to decode is kept raw (event name nil),
+    /// counted, and logged — never dropped.
+    func decode(_ logs: [RPCLog]) -> [DecodedLog] {
+        logs.map { log in
+            var event: TakumiEvent?
+            do {
+                event = try TakumiEvent.decode(topics: log.topics, data: log.data)
+            } catch {
+                logger.warning("undecodable event stored raw", metadata: [
+                    "tx": "\(log.transactionHash.hex)", "logIndex": "\(log.logIndex)", "error": "\(error)",
+                ])
+            }
+            let record = ChainEventRecord(
+                chain: configuration.chain, blockNumber: log.blockNumber, blockHash: log.blockHash.hex,
+                txHash: log.transactionHash.hex, logIndex: log.logIndex, address: log.address.lowercased,
+                eventName: event?.name, topics: log.topics.map(\.hex), data: Hex.encode(log.data), args: event?.argumentsJSON
+            )
+            return DecodedLog(log: log, event: event, record: record, contract: configuration.contractNames[log.address])
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

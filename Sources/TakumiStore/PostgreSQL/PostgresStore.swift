@@ -1,0 +1,123 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The production store: PostgreSQL through a PostgresNIO `PostgresClient`
+/// (a connection pool that reconnects by itself), plus one dedicated
+/// connection per indexer lease for its advisory lock.
+///
+/// ```swift
+/// let store = PostgresStore(url: try PostgresURL(databaseURL), logger: logger)
+/// try await withThrowingDiscardingTaskGroup { group in
+///     group.addTask { await store.run() }       // the pool's background work
+///     try await store.migrate()
+///     …
+///     group.cancelAll()                         // shuts the pool down, releases leases
+/// }
+/// ```
+public final class PostgresStore: DatabaseStore {
+    public let url: PostgresURL
+    public var backend: DatabaseBackend { .postgresql }
+    let client: PostgresClient
+    let logger: Logger
+    let leases = LockedValue<[PostgresLeaseHandle]>([])
+    private let connectionIDs = LockedValue(1_000_000)
+
+    public init(url: PostgresURL, logger: Logger) {
+        self.url = url
+        self.logger = logger
+        self.client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+    }
+
+    /// Ids for the store's own connections, apart from the pool's.
+    func nextConnectionID() -> Int {
+        connectionIDs.withLock { id in
+            id += 1
+            return id
+        }
+    }
+
+    // MARK: Lifecycle and health
+
+    /// Runs the connection pool until cancelled (or a ServiceLifecycle
+    /// graceful shutdown); then releases open leases. Call it once.
+    public func run() async {
+        await client.run()
+        for lease in leases.withLock({ leases in defer { leases = [] }; return leases }) {
+            await lease.release()
+        }
+    }
+
+    /// The runbook's `pg_isready` + `SELECT 1`: a fresh connection (so a
+    /// stale pool cannot hide an outage), `SELECT 1`, the server version.
+    public func check() async throws -> DatabaseHealth {
+        let start = ContinuousClock.now
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                configuration: url.connectionConfiguration, id: nextConnectionID(), logger: logger
+            )
+        } catch {
+            throw StoreError.unavailable(location: url.description, reason: String(reflecting: error))
+        }
+        do {
+            _ = try await connection.query("SELECT 1", logger: logger).collect()
+            let version = try await connection.query("SELECT current_setting('server_version')", logger: logger)
+                .collect().first?.decode(String.self) ?? "unknown"
+            let latency = ContinuousClock.now - start
+            try? await connection.close()
+            return DatabaseHealth(backend: .postgresql, location: url.description, serverVersion: version, latency: latency)
+        } catch {
+            try? await connection.close()
+            throw StoreError.unavailable(location: url.description, reason: String(reflecting: error))
+        }
+    }
+
+    // MARK: IndexerStore
+
+    public func state(chain: String) async throws -> IndexerState? {
+        let rows = try await client.query("""
+            SELECT last_synced_block, last_synced_hash, updated_at, epoch, last_error FROM indexer_state WHERE chain = \(chain)
+            """, logger: logger).collect()
+        guard let row = rows.first else { return nil }
+        let (block, hash, updatedAt, epoch, lastError) = try row.decode((Int64?, String?, Date, Int64, String?).self)
+        return IndexerState(
+            chain: chain, lastSyncedBlock: block.flatMap(UInt64.init(exactly:)), lastSyncedHash: hash,
+            updatedAt: updatedAt, epoch: epoch, lastError: lastError
+        )
+    }
+
+    public func write<T: Sendable>(_ lease: IndexerLease, _ body: (any IndexerTransaction) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            do {
+                try await connection.query("BEGIN", logger: logger)
+            } catch {
+                throw PostgresExecutor.readable(error)
+            }
+            do {
+                try await verify(lease, on: connection)
+                let executor = PostgresExecutor(connection: connection, logger: logger)
+                let value = try await body(SQLTransaction(executor: executor, chain: lease.chain))
+                try await connection.query("COMMIT", logger: logger)
+                return value
+            } catch {
+                await rollback(connection)
+                throw PostgresExecutor.readable(error)
+            }
+        }
+    }
+
+    /// Rolls back even when the calling task was cancelled; a connection
+    /// that cannot roll back is closed so the pool never hands out an open transaction.
+    func rollback(_ connection: PostgresConnection) async {
+        let logger = self.logger
+        await Task {
+            do {
+                try await connection.query("ROLLBACK", logger: logger)
+            } catch {
+                logger.warning("rollback failed; closing the connection", metadata: ["error": "\(String(reflecting: error))"])
+                try? await connection.close()
+            }
+        }.value
+    }
+}
