@@ -101,9 +101,11 @@ public protocol DatabaseStore: IndexerStore {
     var backend: DatabaseBackend { get }
     /// Connects (or opens the file), runs `SELECT 1`, and reports latency and version.
     func check() async throws -> DatabaseHealth
-    /// The store's background work, until the calling task is cancelled or a
-    /// graceful shutdown is triggered (PostgreSQL: the connection pool; SQLite:
-    /// nothing but waiting). On return, open leases are released and
-    /// connections closed. Queries need it running (PostgreSQL).
+    /// The store's background work, until the calling task is cancelled
+    /// (PostgreSQL: the connection pool, which also stops on a ServiceLifecycle
+    /// graceful shutdown; SQLite: nothing but waiting). On return, open leases
+    /// are released and connections closed. Queries need it running
+    /// (PostgreSQL); call it once. In a ServiceLifecycle `Service`:
+    /// `await cancelWhenGracefulShutdown { await database.run() }`.
     func run() async
 }

@@ -8,8 +8,12 @@ import Foundation
 ///
 /// ```swift
 /// let lease = try await store.acquireLease(chain: "sepolia", wait: .seconds(30))
-/// defer { Task { await lease.release() } }     // or release when the loop ends
-/// try await store.write(lease) { tx in try await tx.setCheckpoint(block: 10, hash: hash) }
+/// do {
+///     try await store.write(lease) { tx in try await tx.setCheckpoint(block: 10, hash: hash) }
+/// } catch StoreError.fenced, StoreError.leaseLost {
+///     // another indexer took over, or the lock's connection died: acquire again
+/// }
+/// await lease.release()
 /// ```
 public struct IndexerLease: Sendable, CustomStringConvertible {
     public let chain: String

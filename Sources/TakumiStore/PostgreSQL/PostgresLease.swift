@@ -83,8 +83,15 @@ extension PostgresStore {
                 throw StoreError.corruptRow(table: "indexer_state", reason: "no epoch returned")
             }
             let (epoch, pid) = try row.decode((Int64, Int32).self)
+            // If this host vanishes, let the server notice within a minute and free the lock.
+            for (setting, value) in [("tcp_keepalives_idle", "20"), ("tcp_keepalives_interval", "10"), ("tcp_keepalives_count", "3")] {
+                try await connection.query("SELECT set_config(\(setting), \(value), false)", logger: logger)
+            }
             let handle = PostgresLeaseHandle(connection: connection, chain: chain, backendPID: pid, key: key, logger: logger)
-            leases.withLock { $0.append(handle) }
+            leases.withLock { leases in
+                leases.removeAll { $0.lostReason != nil }
+                leases.append(handle)
+            }
             logger.info("indexer lease acquired", metadata: ["chain": "\(chain)", "epoch": "\(epoch)"])
             return IndexerLease(chain: chain, epoch: epoch, handle: handle)
         } catch {

@@ -129,7 +129,10 @@ public final class SQLiteStore: DatabaseStore {
                     return try Int64.fetchOne(db, sql: "SELECT epoch FROM indexer_state WHERE chain = ?", arguments: [chain]) ?? 0
                 }
             }
-            leases.withLock { $0.append(handle) }
+            leases.withLock { leases in
+                leases.removeAll { $0.lostReason != nil }
+                leases.append(handle)
+            }
             logger.info("indexer lease acquired", metadata: ["chain": "\(chain)", "epoch": "\(epoch)"])
             return IndexerLease(chain: chain, epoch: epoch, handle: handle)
         } catch {
