@@ -178,6 +178,17 @@ let package = Package(
             dependencies: ["takumi", "Ethereum", "TestSupport"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "TakumiIndexerTests",
+            dependencies: [
+                "TakumiIndexer", "TakumiOps", "TestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,6 +11,10 @@ extension ChainIndexer {
     func syncOnce(_ lease: IndexerLease) async throws -> Bool {
         let head = try await client.blockNumber()
         noteHead(head)
+        if let pool = client.transport as? EndpointPool {
+            let endpoint = await pool.activeEndpoint
+            state.withLock { $0.status.activeEndpoint = endpoint }
+        }
         let checkpoint = try await reconcile(lease, head: head)
         noteSynced(checkpoint.block, head: head)
         guard checkpoint.block < head else { return true }
@@ -47,7 +51,13 @@ extension ChainIndexer {
         let decoded = decode(logs)
         let reversible = headers.values.filter { $0.number > finalized }.sorted { $0.number < $1.number }
         var pausedChanges: [(String, Bool)] = []
+        let genesis = configuration.startBlock > 0 ? configuration.startBlock - 1 : 0
         try await store.write(lease) { tx in
+            // An operator may have moved the checkpoint since reconcile (the
+            // runbook's manual resync runs while we index): committing this
+            // batch would overwrite it and the resync would silently not happen.
+            let stored = max(try await tx.checkpoint()?.block ?? genesis, genesis)
+            if stored != checkpoint.block { throw IndexerError.checkpointMoved(from: checkpoint.block, to: stored) }
             try await tx.insertEvents(decoded.map(\.record))
             for item in decoded {
                 guard let event = item.event, let context = item.context(journalBelow: finalized) else { continue }

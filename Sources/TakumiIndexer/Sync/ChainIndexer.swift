@@ -116,6 +116,8 @@ public final class ChainIndexer: Service, Sendable {
                 try await Task.sleep(for: .seconds(1))
             } catch IndexerError.chainMovedDuringFetch(let block) {
                 logger.info("chain moved during fetch; retrying", metadata: ["block": "\(block)"])
+            } catch IndexerError.checkpointMoved(let from, let to) {
+                logger.notice("checkpoint moved during a batch; reconciling", metadata: ["from": "\(from)", "to": "\(to)"])
             }
         }
     }
