@@ -58,6 +58,22 @@ struct CLITests {
         #expect(result.error.contains("\(envFile.path):1"))
     }
 
+    @Test("db migrate on SQLite; LOG_FORMAT=json logs one JSON object per line")
+    func jsonLogs() throws {
+        let folder = try Takumi.temporaryFolder()
+        let result = try Takumi.run(["db", "migrate"], environment: [
+            "SQLITE_PATH": folder.appendingPathComponent("t.sqlite").path, "LOG_FORMAT": "json",
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output == "migrations applied (sqlite)\n")
+        let lines = result.error.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+            #expect(object?["level"] != nil && object?["message"] != nil && object?["ts"]?.hasSuffix("Z") == true, "\(line)")
+        }
+    }
+
     @Test("a group that is not built yet says so and exits 3", arguments: ["incident", "alerts", "drill"])
     func notBuiltGroups(group: String) throws {
         let result = try Takumi.run([group, "open"])

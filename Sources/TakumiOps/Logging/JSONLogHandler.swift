@@ -27,7 +27,7 @@ public struct JSONLogHandler: LogHandler {
         var object: [String: String] = [:]
         for (key, value) in metadata { object[key] = "\(value)" }
         for (key, value) in event.metadata ?? [:] { object[key] = "\(value)" }
-        object["ts"] = ISO8601DateFormatter.logTimestamp.string(from: Date())
+        object["ts"] = Date().formatted(Self.timestampStyle)
         object["level"] = event.level.rawValue
         object["label"] = label
         object["message"] = event.message.description
@@ -37,12 +37,10 @@ public struct JSONLogHandler: LogHandler {
     }
 }
 
-extension ISO8601DateFormatter {
-    nonisolated(unsafe) static let logTimestamp: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
+extension JSONLogHandler {
+    /// A value-type format style: safe to share between the threads that log,
+    /// unlike a shared `ISO8601DateFormatter`.
+    static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 }
 
 /// Installs the process-wide log handler from `LOG_FORMAT` and `LOG_LEVEL`.
