@@ -121,7 +121,8 @@ struct LeaseTests {
             let health = try await harness.store.check()
             #expect(health.backend.rawValue == backend.rawValue)
             #expect(!health.serverVersion.isEmpty && health.serverVersion != "unknown")
-            #expect(health.latency > .zero && health.latency < .seconds(10))
+            // Only that a latency was measured: how long it takes is a benchmark's business.
+            #expect(health.latency > .zero)
             #expect(!health.location.contains("****") || backend == .postgresql)
         }
     }
