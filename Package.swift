@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // SQLite: the embedded store (DATABASE_URL unset).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // HTTP server: the API, and `/metrics` of `takumi indexer run --metrics-port`.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Debian's libsecp256k1 (apt: libsecp256k1-dev), with the recovery module.
@@ -98,7 +100,27 @@ let package = Package(
         // The HTTP API.
         .target(
             name: "TakumiServer",
-            dependencies: ["Takumi", "TakumiStore", "EthereumRPC"],
+            dependencies: [
+                "Takumi", "TakumiStore", "EthereumRPC",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Redis client (RESP over SwiftNIO): nonces, rate limits, the read cache.
+        .target(
+            name: "TakumiRedis",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The runbook's procedures as code.
@@ -176,6 +198,11 @@ let package = Package(
         .testTarget(
             name: "TakumiCLITests",
             dependencies: ["takumi", "Ethereum", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TakumiRedisTests",
+            dependencies: ["TakumiRedis", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -65,6 +65,10 @@ extension Setting {
     public static let autoPause = Setting(
         "AUTO_PAUSE", "pause all contracts when the exploit detector fires", default: "false", check: Checks.boolean
     )
+    public static let indexerMaxBatchBlocks = Setting(
+        "INDEXER_MAX_BATCH_BLOCKS", "most blocks per indexer batch (unset = 5000); small values force many small batches",
+        check: Checks.positiveInteger
+    )
     public static let logLevel = Setting("LOG_LEVEL", "trace|debug|info|notice|warning|error|critical", default: "info", check: Checks.logLevel)
     public static let logFormat = Setting("LOG_FORMAT", "json (production) or text", default: "json", check: Checks.oneOf(["json", "text"]))
 
@@ -72,7 +76,7 @@ extension Setting {
     /// `RPC_URL_<CHAIN>` settings are discovered by prefix (see ``rpcURLs(named:)``).
     public static let all: [Setting] = [
         port, databaseURL, sqlitePath, redisURL, chain, deploymentFile, emergencyAdminKey, operatorKey,
-        jwtSecret, slackWebhookURL, alertmanagerURL, adminAddresses, autoPause, logLevel, logFormat,
+        jwtSecret, slackWebhookURL, alertmanagerURL, adminAddresses, autoPause, indexerMaxBatchBlocks, logLevel, logFormat,
     ]
 
     /// The prefix of the per-chain RPC endpoint lists: `RPC_URL_SEPOLIA=https://a,https://b`.
@@ -88,6 +92,11 @@ extension Setting {
 enum Checks {
     static let port: @Sendable (String) -> String? = { value in
         guard let number = Int(value), (0...65535).contains(number) else { return "'\(value)' is not a port number (0-65535)" }
+        return nil
+    }
+
+    static let positiveInteger: @Sendable (String) -> String? = { value in
+        guard let number = UInt64(value), number > 0 else { return "'\(value)' is not a positive integer" }
         return nil
     }
 

@@ -89,6 +89,8 @@ public struct TakumiConfiguration: Sendable {
     public var slackWebhookURL: String? { self[Setting.slackWebhookURL.name] }
     public var alertmanagerURL: String? { self[Setting.alertmanagerURL.name] }
     public var autoPause: Bool { self[Setting.autoPause.name] == "true" }
+    /// `INDEXER_MAX_BATCH_BLOCKS`: the largest block range of one indexer batch; nil = the indexer's default.
+    public var indexerMaxBatchBlocks: UInt64? { self[Setting.indexerMaxBatchBlocks.name].flatMap { UInt64($0) } }
     public var logLevel: String { self[Setting.logLevel.name] ?? "info" }
     public var logFormat: String { self[Setting.logFormat.name] ?? "json" }
     public var adminAddresses: [String] {

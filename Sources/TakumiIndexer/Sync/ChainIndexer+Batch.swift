@@ -59,6 +59,7 @@ extension ChainIndexer {
             let stored = max(try await tx.checkpoint()?.block ?? genesis, genesis)
             if stored != checkpoint.block { throw IndexerError.checkpointMoved(from: checkpoint.block, to: stored) }
             try await tx.insertEvents(decoded.map(\.record))
+            Failpoints.reach(.batchAfterEvents)
             for item in decoded {
                 guard let event = item.event, let context = item.context(journalBelow: finalized) else { continue }
                 try await projector.apply(event, at: context, in: tx)
@@ -68,9 +69,11 @@ extension ChainIndexer {
             try await tx.saveBlockHashes(reversible.map {
                 BlockHashRecord(chain: configuration.chain, number: $0.number, hash: $0.hash.hex, parentHash: $0.parentHash.hex)
             })
+            Failpoints.reach(.batchBeforeCheckpoint)
             try await tx.setCheckpoint(block: to, hash: last.hash.hex)
             if finalized > 0 { try await tx.pruneBelow(chain: configuration.chain, block: finalized) }
             try await tx.setLastError(nil)
+            Failpoints.reach(.batchBeforeCommit)
         }
         for item in decoded {
             if let event = item.event { metrics.event(event.name) } else { metrics.undecodable() }

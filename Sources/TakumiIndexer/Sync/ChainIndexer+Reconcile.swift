@@ -73,9 +73,11 @@ extension ChainIndexer {
         let journaled = maxEvent <= block || nextBlockHash != nil
         if journaled {
             let undone = try await tx.undo(chain: chain, afterBlock: block)
+            Failpoints.reach(.rollbackAfterUndo)
             logger.info("undid journaled changes", metadata: ["entries": "\(undone)", "toBlock": "\(block)"])
         } else {
             try await tx.clearProjections(chain: chain)
+            Failpoints.reach(.rebuildAfterClear)
             let replayed = try await replay(tx, through: block, finalized: finalized)
             logger.notice("rebuilt projections from chain_events", metadata: ["events": "\(replayed)", "toBlock": "\(block)"])
         }
@@ -101,6 +103,7 @@ extension ChainIndexer {
                 )
                 try await projector.apply(event, at: context, in: tx)
                 count += 1
+                Failpoints.reach(.rebuildReplaying)
             }
             from = to + 1
         }

@@ -55,6 +55,13 @@ public final class ChainIndexer: Service, Sendable {
             status: IndexerStatus(chain: configuration.chain, finalityDepth: configuration.finalityDepth),
             batchSize: configuration.initialBatchSize
         ))
+        // A test hook left set in production would kill the indexer: say so loudly.
+        if let armed = Failpoints.armed {
+            self.logger.warning("\(Failpoints.environmentVariable) is set: this process kills itself at failpoints (a test hook)", metadata: [
+                "failpoints": "\(armed.summary)",
+            ])
+            for problem in armed.problems { self.logger.error("\(Failpoints.environmentVariable): \(problem); ignored") }
+        }
     }
 
     public var status: IndexerStatus { state.withLock { $0.status } }
@@ -105,6 +112,7 @@ public final class ChainIndexer: Service, Sendable {
 
     /// Syncs batch after batch until an error or cancellation.
     func syncWhileLeader(_ lease: IndexerLease) async throws {
+        try await publishPausedState(lease)
         while !Task.isCancelled {
             do {
                 let caughtUp = try await syncOnce(lease)

@@ -46,8 +46,16 @@ public struct OperationsContext: Sendable {
         try await TakumiDatabase.open(url: configuration.databaseURL, sqlitePath: configuration.sqlitePath, logger: logger)
     }
 
+    /// The indexer's settings for the manifest's network; `INDEXER_MAX_BATCH_BLOCKS`
+    /// caps the batch (the adaptive size then stays at or below it).
     public func indexerConfiguration() -> IndexerConfiguration {
-        IndexerConfiguration(manifest: manifest)
+        var indexer = IndexerConfiguration(manifest: manifest)
+        if let limit = configuration.indexerMaxBatchBlocks {
+            indexer.maximumBatchSize = limit
+            indexer.initialBatchSize = min(indexer.initialBatchSize, limit)
+            indexer.minimumBatchSize = min(indexer.minimumBatchSize, limit)
+        }
+        return indexer
     }
 }
 

@@ -6,6 +6,7 @@ import ServiceLifecycle
 import Takumi
 import TakumiIndexer
 import TakumiOps
+import TakumiServer
 import TakumiStore
 
 /// `takumi indexer run|status|resync`.
@@ -21,21 +22,45 @@ struct IndexerCommand: AsyncParsableCommand {
             abstract: "Index the deployment's contracts into the database until SIGTERM/SIGINT (waits for the leader lease)."
         )
         @OptionGroup var options: ConfigurationOptions
+        @Option(
+            name: .customLong("metrics-port"),
+            help: "Serve Prometheus metrics at http://HOST:PORT/metrics (0 = a free port, logged). For running without `takumi serve`."
+        )
+        var metricsPort: Int?
+        @Option(name: .customLong("metrics-host"), help: "Address the metrics server binds to.")
+        var metricsHost = "127.0.0.1"
+
+        func validate() throws {
+            if let metricsPort, !(0...65_535).contains(metricsPort) {
+                throw ValidationError("--metrics-port must be between 0 and 65535, got \(metricsPort)")
+            }
+        }
 
         func run() async throws {
             let config = try options.loadAndBootstrapLogging()
+            // Before anything creates a metric: the pool and the indexer report here.
+            let metrics = MetricsRegistry.bootstrap()
             let logger = Logger(label: "takumi.indexer")
             let context = try operationsContext(config, logger: logger)
-            let store = try await openStore(config)
             let pool = try badConfiguration { try context.makePool() }
-            try await withRunningDatabase(store) { store in try await store.migrate() }
+            // Migrate on a store of its own: a PostgreSQL client runs once, and
+            // the long-running one below belongs to the service group.
+            try await withRunningDatabase(try await openStore(config)) { store in try await store.migrate() }
+            let store = try await openStore(config)
             let indexer = ChainIndexer(configuration: context.indexerConfiguration(), store: store, client: EthereumClient(pool), logger: logger)
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: DatabaseService(store)),
+                .init(service: indexer, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+            ]
+            if let metricsPort {
+                let server = MetricsServer(host: metricsHost, port: metricsPort, metrics: metrics, logger: Logger(label: "takumi.metrics"))
+                // A metrics server that cannot bind (port taken) stops the process: better
+                // than indexing unobserved while the operator believes it is scraped.
+                services.append(.init(service: server, failureTerminationBehavior: .gracefullyShutdownGroup))
+            }
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [
-                        .init(service: DatabaseService(store)),
-                        .init(service: indexer, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
-                    ],
+                    services: services,
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger
                 )

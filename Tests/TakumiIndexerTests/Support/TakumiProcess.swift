@@ -1,0 +1,141 @@
+import Foundation
+import Synchronization
+import TestSupport
+
+/// The built `takumi` binary as a child process (`takumi indexer run`,
+/// `takumi indexer resync`), configured only through its environment, so a
+/// test can SIGKILL it and see how it ended: exited, or killed by a signal.
+///
+/// Unlike `ChildProcess`, it reports the termination reason (a SIGKILL is
+/// not an exit status 9) and waits without blocking a thread.
+final class TakumiProcess: @unchecked Sendable {
+    // `Process` is not Sendable; only its thread-safe members are used.
+    private let process: Process
+    let log: URL
+    let arguments: [String]
+
+    enum Termination: Equatable, CustomStringConvertible {
+        case exited(Int32)
+        case signalled(Int32)
+
+        var description: String {
+            switch self {
+            case .exited(let status): "exited with status \(status)"
+            case .signalled(let signal): "killed by signal \(signal)"
+            }
+        }
+    }
+
+    /// The `takumi` executable `swift build` put next to the test bundle, or
+    /// `TAKUMI_TEST_EXECUTABLE` (e.g. a release build to check as shipped).
+    static var executable: URL {
+        if let path = ProcessInfo.processInfo.environment["TAKUMI_TEST_EXECUTABLE"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("takumi")
+    }
+
+    /// Starts `takumi arguments…` in `folder` (no `.env` there) with only
+    /// `settings` and PATH/HOME in its environment: nothing of the test
+    /// runner's environment (a DATABASE_URL, a stray TAKUMI_FAILPOINTS) leaks in.
+    static func launch(_ arguments: [String], settings: [String: String], folder: URL, logName: String) throws -> TakumiProcess {
+        let binary = executable
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw ReaderError("no takumi executable at \(binary.path): build it first (`swift build --build-tests`)")
+        }
+        var environment = settings
+        for key in ["PATH", "HOME", "TMPDIR"] { environment[key] = ProcessInfo.processInfo.environment[key] }
+        let log = folder.appendingPathComponent(logName)
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw ReaderError("cannot create \(log.path)") }
+        let handle = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = folder
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return TakumiProcess(process: process, log: log, arguments: arguments)
+    }
+
+    private init(process: Process, log: URL, arguments: [String]) {
+        self.process = process
+        self.log = log
+        self.arguments = arguments
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+
+    /// How it ended; nil while it runs.
+    var termination: Termination? {
+        guard !process.isRunning else { return nil }
+        return process.terminationReason == .uncaughtSignal ? .signalled(process.terminationStatus) : .exited(process.terminationStatus)
+    }
+
+    /// Waits for the process to end by itself; nil when it still runs after `timeout`.
+    func waitForExit(timeout: Duration) async throws -> Termination? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let termination { return termination }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return termination
+    }
+
+    /// SIGKILL now (a crash), then waits until the kernel has reaped it.
+    func kill9() async throws {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        guard try await waitForExit(timeout: .seconds(10)) != nil else {
+            throw ReaderError("takumi (pid \(pid)) survived SIGKILL for 10 s")
+        }
+    }
+
+    /// SIGTERM (a graceful stop, as `docker stop`), SIGKILL after `timeout`.
+    func stop(timeout: Duration = .seconds(15)) async throws -> Termination {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        if let termination = try await waitForExit(timeout: timeout) { return termination }
+        try await kill9()
+        return termination ?? .signalled(SIGKILL)
+    }
+
+    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    func outputTail(_ characters: Int = 2_000) -> String { String(output.suffix(characters)) }
+}
+
+/// Every `takumi` process a test started, so none outlives the test when it
+/// fails half-way (a leftover indexer would hold the lease and write on).
+final class TakumiProcesses: Sendable {
+    private let started = Mutex<[TakumiProcess]>([])
+
+    func launch(_ arguments: [String], settings: [String: String], folder: URL, logName: String) throws -> TakumiProcess {
+        let process = try TakumiProcess.launch(arguments, settings: settings, folder: folder, logName: logName)
+        started.withLock { $0.append(process) }
+        return process
+    }
+
+    func killAll() async {
+        for process in started.withLock({ $0 }) where process.isRunning {
+            try? await process.kill9()
+        }
+    }
+}
+
+/// A deterministic random source (SplitMix64), so a failing run of the
+/// random-kill test can be replayed from the seed it printed.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
