@@ -41,16 +41,16 @@ struct IndexerProcessTests {
                 IndexerProcess.value(of: "takumi_indexer_synced_block{chain=\"dev\"}", in: text) == Double(newHead)
             }
             kill(indexer.pid, SIGTERM)
-            let status = indexer.wait()
+            let status = await indexer.exitStatus()
             #expect(status == 0, "exit \(status): \(indexer.logTail())")
         }
     }
 
     @Test("--metrics-port out of range is a usage error (exit 2)")
-    func metricsPortInvalid() throws {
+    func metricsPortInvalid() async throws {
         let folder = try IndexerProcess.temporaryFolder()
         let process = try IndexerProcess.launch(["indexer", "run", "--metrics-port", "70000"], folder: folder, environment: [:])
-        #expect(process.wait() == 2)
+        #expect(await process.exitStatus() == 2)
         #expect(process.logTail().contains("--metrics-port must be between 0 and 65535"))
     }
 
@@ -85,10 +85,10 @@ struct IndexerProcessTests {
                 try handle.seekToEnd()
                 try handle.write(contentsOf: Data("RPC_URL_DEV=\(chain.rpcURL)\n".utf8))
                 try handle.close()
-                let check = try IndexerProcess.run(["config", "check"], folder: folder, environment: environment)
+                let check = try await IndexerProcess.run(["config", "check"], folder: folder, environment: environment)
                 #expect(check.contains("RPC_URL_DEV") && check.contains("\(dotEnv.path):4"), "\(check)")
                 kill(first.pid, SIGTERM)
-                #expect(first.wait() == 0, "\(first.logTail())")
+                #expect(await first.exitStatus() == 0, "\(first.logTail())")
                 let second = try IndexerProcess.launch(["indexer", "run"], folder: folder, environment: environment)
                 defer { second.terminate() }
                 try await IndexerProcess.waitForCheckpoint(reader, atLeast: newHead, indexer: second)
@@ -131,7 +131,7 @@ struct IndexerProcessTests {
             let actual = try await reader.dump(chain: "dev")
             #expect(actual == expected, "\(actual.differences(from: expected))")
             kill(indexer.pid, SIGTERM)
-            #expect(indexer.wait() == 0, "\(indexer.logTail())")
+            #expect(await indexer.exitStatus() == 0, "\(indexer.logTail())")
         }
     }
 }
@@ -170,9 +170,9 @@ enum IndexerProcess {
     }
 
     /// Runs a short command to the end and returns what it printed (stdout and stderr).
-    static func run(_ arguments: [String], folder: URL, environment: [String: String]) throws -> String {
+    static func run(_ arguments: [String], folder: URL, environment: [String: String]) async throws -> String {
         let process = try launch(arguments, folder: folder, environment: environment)
-        _ = process.wait()
+        _ = await process.exitStatus()
         return process.logTail(20_000)
     }
 

@@ -52,6 +52,17 @@ public final class ChildProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// The exit status, awaited without blocking a thread: the cooperative
+    /// pool has one thread per core, and a test blocked in `waitUntilExit`
+    /// for a 40-second seed would stall every other test's async work.
+    public func exitStatus() async -> Int32 {
+        while process.isRunning {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     public func wait() -> Int32 {
         process.waitUntilExit()
         return process.terminationStatus

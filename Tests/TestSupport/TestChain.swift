@@ -98,14 +98,14 @@ public struct TestChain: Sendable {
         var ledger: URL?
         do {
             if deploy {
-                try runChainScript(["deploy.py", "system", "--rpc", rpcURL, "--network", network, "--manifest-dir", folder.path], folder: folder)
+                try await runChainScript(["deploy.py", "system", "--rpc", rpcURL, "--network", network, "--manifest-dir", folder.path], folder: folder)
                 let url = folder.appendingPathComponent("\(network).json")
                 manifest = try DeploymentManifest.load(from: url)
                 manifestURL = url
             }
             if seed {
                 let url = folder.appendingPathComponent("seed-ledger.json")
-                try runChainScript(
+                try await runChainScript(
                     ["seed.py", "--rpc", rpcURL, "--network", network, "--manifest-dir", folder.path, "--ledger", url.path],
                     folder: folder
                 )
@@ -159,10 +159,10 @@ public struct TestChain: Sendable {
         throw TestChainError.unexpected("no receipt for \(hash)")
     }
 
-    static func runChainScript(_ arguments: [String], folder: URL) throws {
+    static func runChainScript(_ arguments: [String], folder: URL) async throws {
         let log = folder.appendingPathComponent("\(arguments[0]).log")
         let process = try ChildProcess.launch(python.path, arguments, in: repositoryRoot.appendingPathComponent("chain"), log: log)
-        let status = process.wait()
+        let status = await process.exitStatus()
         guard status == 0 else {
             let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             throw TestChainError.scriptFailed(arguments.joined(separator: " "), status: status, output: String(output.suffix(2000)))

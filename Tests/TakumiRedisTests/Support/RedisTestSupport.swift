@@ -16,7 +16,8 @@ func sharedRedisURL() throws -> RedisURL {
 /// A client of the shared test Redis with short timeouts; shut down after `body`.
 func withSharedClient<T: Sendable>(
     poolSize: Int = 2,
-    commandTimeout: Duration = .seconds(5),
+    // Generous: a loaded CI machine must not turn a slow answer into a failure.
+    commandTimeout: Duration = .seconds(15),
     logs: RecordedLogs = RecordedLogs(),
     database: Int = 0,
     clientName: String? = "takumi-tests",
