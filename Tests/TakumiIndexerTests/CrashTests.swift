@@ -244,7 +244,7 @@ struct CrashTests {
             let (head, genesis, label) = (oracles.head, oracles.genesis, oracles.label)
             let seed = ProcessInfo.processInfo.environment["TAKUMI_CRASH_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...UInt64(UInt32.max))
             print("CrashTests: random kills with seed \(seed) (TAKUMI_CRASH_SEED=\(seed) replays the delays); blocks \(genesis + 1)...\(head), batches of \(Self.smallBatchBlocks)")
-            var random = SeededRandom(seed: seed)
+            var random = SplitMix64(seed: seed)
             let clock = ContinuousClock()
             let started = clock.now
 

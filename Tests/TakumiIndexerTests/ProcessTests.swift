@@ -138,10 +138,7 @@ struct IndexerProcessTests {
 
 /// Starting `takumi` from a test and watching it.
 enum IndexerProcess {
-    /// The `takumi` binary `swift build` put next to the test bundle.
-    static var executable: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("takumi").path
-    }
+    static var executable: String { TakumiProcess.executable.path }
 
     static func temporaryFolder() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("takumi-proc-\(UUID().uuidString.prefix(8))")

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 
 /// A reproducible random number generator (SplitMix64) for the differential tests.
 ///
 /// The run's seed comes from `TAKUMI_DIFF_SEED` or is drawn at random and printed;
 /// each test mixes in its own name so one test can be re-run alone with the same cases.
 struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
+    private var source: SplitMix64
 
     static let runSeed: UInt64 = {
         if let text = ProcessInfo.processInfo.environment["TAKUMI_DIFF_SEED"], let seed = UInt64(text) {
@@ -15,7 +16,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }()
 
     init(seed: UInt64) {
-        state = seed
+        source = SplitMix64(seed: seed)
     }
 
     /// A generator for the test named `label`, derived from the run seed (printed).
@@ -26,13 +27,7 @@ struct SeededGenerator: RandomNumberGenerator {
         self.init(seed: seed)
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { source.next() }
 
     mutating func bytes(_ count: Int) -> [UInt8] {
         (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) }
