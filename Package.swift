@@ -154,6 +154,18 @@ let package = Package(
             path: "bench/KeccakBench",
             swiftSettings: swiftSettings
         ),
+        // The indexer into PostgreSQL against a fetch-only ceiling, over a
+        // replayed chain (bench/replay); scripts/bench starts the services.
+        .executableTarget(
+            name: "indexer-bench",
+            dependencies: [
+                "Ethereum", "EthereumRPC", "Takumi", "TakumiStore", "TakumiIndexer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "bench/IndexerBench",
+            swiftSettings: swiftSettings
+        ),
 
         // Test services shared by the test targets: a fresh database per test,
         // a Redis key prefix per test, and the messages that say how to start them.

@@ -19,18 +19,37 @@ public enum Hex {
         case optional
     }
 
-    private static let digits = Array("0123456789abcdef".utf8)
-
     /// Lowercase hex of `bytes`, with `0x` in front unless `prefixed` is false.
     public static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes, prefixed: Bool = true) -> String {
-        var utf8: [UInt8] = []
-        utf8.reserveCapacity(bytes.underestimatedCount * 2 + 2)
-        if prefixed { utf8 += [0x30, 0x78] }
-        for byte in bytes {
-            utf8.append(digits[Int(byte >> 4)])
-            utf8.append(digits[Int(byte & 0x0F)])
+        // The indexer spells every topic, hash and data field of every log:
+        // written straight into the string's storage, not appended digit by digit.
+        if let text = bytes.withContiguousStorageIfAvailable({ encode(UnsafeRawBufferPointer($0), prefixed: prefixed) }) {
+            return text
         }
-        return String(decoding: utf8, as: UTF8.self)
+        return Array(bytes).withUnsafeBytes { encode($0, prefixed: prefixed) }
+    }
+
+    private static func encode(_ bytes: UnsafeRawBufferPointer, prefixed: Bool) -> String {
+        let count = bytes.count * 2 + (prefixed ? 2 : 0)
+        return String(unsafeUninitializedCapacity: count) { out in
+            var index = 0
+            if prefixed {
+                out[0] = UInt8(ascii: "0")
+                out[1] = UInt8(ascii: "x")
+                index = 2
+            }
+            for byte in bytes {
+                out[index] = digit(byte >> 4)
+                out[index + 1] = digit(byte & 0x0F)
+                index += 2
+            }
+            return count
+        }
+    }
+
+    @inline(__always)
+    private static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 
     /// The bytes spelled by `text`: `0x` then an even number of hex digits, either case.

@@ -69,6 +69,9 @@ public protocol IndexerTransaction {
 
     /// The whole row (every column of its table), or nil.
     func row(_ table: ProjectionTable, key: RowKey) async throws -> ProjectionRow?
+    /// Whether the row exists: ``row(_:key:)`` `!= nil`, without making the
+    /// store take a pending count of it (``updateCount(_:key:column:counting:where:values:journalBlock:)``).
+    func exists(_ table: ProjectionTable, key: RowKey) async throws -> Bool
     /// Inserts the row, or updates the columns it names (others keep their
     /// values). With `journalBlock`, first records the previous image (or its
     /// absence) in `reorg_journal` so ``undo(chain:afterBlock:)`` can restore it exactly.
@@ -76,6 +79,18 @@ public protocol IndexerTransaction {
     /// How many rows of `table` on `chain` have exactly these values (`.null`
     /// matches NULL); columns are checked like a row's.
     func count(_ table: ProjectionTable, chain: String, where conditions: [String: StoreValue]) async throws -> Int
+    /// A derived counter: if the row `key` of `table` exists, sets `values`
+    /// on it and `column` to the number of `counted` rows on the key's chain
+    /// with exactly these values (as ``count(_:chain:where:)``); an absent
+    /// row stays absent. Outside journaled blocks the number may be taken
+    /// later — at the row's next read, before a journal entry or a count
+    /// about its table, at the latest before COMMIT — so it then includes
+    /// later changes of this transaction: callers recount after every change
+    /// that can move it. That lets a backend count many rows in one query.
+    func updateCount(
+        _ table: ProjectionTable, key: RowKey, column: String, counting counted: ProjectionTable,
+        where conditions: [String: StoreValue], values: [String: StoreValue], journalBlock: UInt64?
+    ) async throws
     /// Deletes the row if present; journaled like ``upsert(_:journalBlock:)``.
     func delete(_ table: ProjectionTable, key: RowKey, journalBlock: UInt64?) async throws
     /// Replays the journal entries of blocks > `afterBlock` newest first, then
@@ -108,4 +123,6 @@ public protocol DatabaseStore: IndexerStore {
     /// (PostgreSQL); call it once. In a ServiceLifecycle `Service`:
     /// `await cancelWhenGracefulShutdown { await database.run() }`.
     func run() async
+    /// Read-only queries for the HTTP API, outside batch transactions.
+    func reader() -> ProjectionReader
 }

@@ -115,7 +115,7 @@ struct ContractBindingTests {
     func argumentsRendering() throws {
         let owner = try Address("0x52908400098527886E0F7030069857D2E4169EE7")
         let event = TakumiEvent.verifierRegistered(.init(
-            account: owner, operator: .zero, name: "Kenji \"K\" Sato\n", organisation: "匠",
+            account: owner, operator: .zero, name: "Kenji \"K\" Sato\n\t\u{01}\\", organisation: "匠",
             specialisations: ["civil", "a,b"]
         ))
         #expect(event.arguments.map(\.name) == ["account", "operator", "name", "organisation", "specialisations"])
@@ -124,7 +124,8 @@ struct ContractBindingTests {
         let json = event.argumentsJSON
         #expect(json.hasPrefix("{\"account\":\"0x5290"))
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String])
-        #expect(parsed["name"] == "Kenji \"K\" Sato\n")
+        #expect(parsed["name"] == "Kenji \"K\" Sato\n\t\u{01}\\")
+        #expect(json.contains("\\u0001"))
         #expect(parsed["organisation"] == "匠")
         let skill = TakumiEvent.skillVerified(.init(skillId: 7, owner: owner, claimId: 3))
         #expect(skill.argumentsJSON == "{\"skillId\":\"7\",\"owner\":\"0x52908400098527886E0F7030069857D2E4169EE7\",\"claimId\":\"3\"}")

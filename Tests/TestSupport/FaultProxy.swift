@@ -42,7 +42,7 @@ public struct FaultProxy: Sendable {
     public func requestCounts() async throws -> [String: Int] {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url + "/__stats"), timeout: .seconds(5))
         let body = try await response.body.collect(upTo: 1 << 20)
-        let value = try JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
+        let value = try JSONParser.parse(body.readableBytesView)
         var counts: [String: Int] = [:]
         for (method, count) in value["requests"]?.objectValue ?? [:] {
             if case let .number(number) = count { counts[method] = Int(number) }

@@ -86,11 +86,7 @@ public struct HTTPJSONRPCClient: Sendable {
         var request = HTTPClientRequest(url: endpoint.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        let data: Data
-        do { data = try JSONEncoder().encode(payload) } catch {
-            throw .transport(endpoint: endpoint.label, reason: "cannot encode request: \(error)")
-        }
-        request.body = .bytes(ByteBuffer(bytes: data))
+        request.body = .bytes(ByteBuffer(bytes: JSONWriter.write(payload)))
         let started = ContinuousClock.now
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         let body: ByteBuffer
@@ -109,10 +105,13 @@ public struct HTTPJSONRPCClient: Sendable {
             }
             throw .transport(endpoint: endpoint.label, reason: "\(error)")
         }
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
-        } catch {
-            throw .malformedResponse(endpoint: endpoint.label, reason: "not JSON (\(body.readableBytes) bytes)")
+        let parsed = body.withUnsafeReadableBytes { bytes in
+            Result { () throws(JSONParseError) -> JSONValue in try JSONParser.parse(bytes) }
+        }
+        switch parsed {
+        case let .success(value): return value
+        case let .failure(error):
+            throw .malformedResponse(endpoint: endpoint.label, reason: "not JSON (\(body.readableBytes) bytes): \(error)")
         }
     }
 }

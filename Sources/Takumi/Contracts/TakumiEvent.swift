@@ -184,24 +184,36 @@ public enum TakumiEvent: Sendable, Hashable {
 extension EventArgument {
     /// `{"name":"value",…}` in the given order, strings escaped per RFC 8259.
     static func jsonObject(_ arguments: [EventArgument]) -> String {
-        "{" + arguments.map { jsonString($0.name) + ":" + jsonString($0.value) }.joined(separator: ",") + "}"
+        // Built as bytes: the indexer writes one of these for every event it stores.
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(arguments.reduce(2) { $0 + $1.name.utf8.count + $1.value.utf8.count + 6 })
+        for (index, argument) in arguments.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendJSONString(argument.name, to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendJSONString(argument.value, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    /// `"text"` with `"`, `\` and control characters escaped; every other
+    /// byte, multi-byte UTF-8 included, is copied as it is.
+    static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            default: out.append(byte)
             }
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

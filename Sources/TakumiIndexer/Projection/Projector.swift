@@ -185,7 +185,7 @@ struct RowWriter {
         var row = ProjectionRow(table, values)
         row["chain"] = .text(context.chain)
         row["last_block"] = block
-        if !defaults.isEmpty, try await tx.row(table, key: row.key()) == nil {
+        if !defaults.isEmpty, try await !tx.exists(table, key: row.key()) {
             for (column, value) in defaults where row[column] == nil { row[column] = value }
         }
         try await tx.upsert(row, journalBlock: context.journalBlock)
@@ -195,7 +195,7 @@ struct RowWriter {
     /// (the contracts cannot emit one, so it would mean a partial history).
     func update(_ table: ProjectionTable, key: StoreValue, _ values: [String: StoreValue]) async throws {
         let rowKey = RowKey([.text(context.chain), key])
-        guard try await tx.row(table, key: rowKey) != nil else { return }
+        guard try await tx.exists(table, key: rowKey) else { return }
         var row = ProjectionRow(table, values)
         row["chain"] = .text(context.chain)
         row[table.keyColumns[1]] = key
@@ -215,14 +215,14 @@ struct RowWriter {
     }
 
     /// `profiles.skill_count`: active (not removed) skills of the owner, counted
-    /// from `skills` so replays and undo can never drift it.
+    /// from `skills` so replays and undo can never drift it. The store may
+    /// take the count at the end of the batch, for all owners at once; every
+    /// change of a skill's owner or `removed` flag comes with a recount.
     func recountSkills(of owner: Address) async throws {
-        let key = RowKey([.text(context.chain), .text(owner.lowercased)])
-        guard try await tx.row(.profiles, key: key) != nil else { return }
-        let count = try await tx.count(.skills, chain: context.chain, where: ["owner": .text(owner.lowercased), "removed": .bool(false)])
-        try await tx.upsert(
-            ProjectionRow(.profiles, ["chain": .text(context.chain), "owner": .text(owner.lowercased), "skill_count": .int(Int64(count)), "last_block": block]),
-            journalBlock: context.journalBlock
+        let owner = StoreValue.text(owner.lowercased)
+        try await tx.updateCount(
+            .profiles, key: RowKey([.text(context.chain), owner]), column: "skill_count", counting: .skills,
+            where: ["owner": owner, "removed": .bool(false)], values: ["last_block": block], journalBlock: context.journalBlock
         )
     }
 

@@ -5,10 +5,41 @@ import Takumi
 import TakumiStore
 
 extension ChainIndexer {
+    /// A batch's logs, decoded, with the block headers it needs: what one
+    /// fetch produces and one database transaction writes.
+    struct FetchedBatch: Sendable {
+        var from: UInt64
+        var to: UInt64
+        /// Headers of the reversible blocks of the batch and of its last block.
+        var headers: [UInt64: RPCBlock]
+        var logs: [RPCLog]
+        var decoded: [DecodedLog]
+        /// The header of `to`, whose hash becomes the checkpoint's.
+        var last: RPCBlock
+    }
+
+    /// What one step did, and the next batch if it was fetched while this
+    /// one was written.
+    struct StepOutcome: Sendable {
+        var caughtUp: Bool
+        var prefetched: FetchedBatch?
+    }
+
     /// One step: reconcile the database with the chain (manual resync, reorg),
     /// then index one batch. Returns true when caught up with the head.
     @discardableResult
     func syncOnce(_ lease: IndexerLease) async throws -> Bool {
+        try await step(lease, prefetched: nil).caughtUp
+    }
+
+    /// ``syncOnce(_:)`` as a two-stage pipeline: while this batch is written,
+    /// the next one (when it lies wholly below finality, so no reorg can
+    /// change it) is fetched and decoded in a child task. In a backfill the
+    /// node's answer and our JSON parsing, not the database, set the pace;
+    /// overlapping them with the write is what keeps the indexer near the
+    /// speed of fetching alone (bench/README.md). A prefetched batch that no
+    /// longer fits (a resync moved the checkpoint) is dropped.
+    func step(_ lease: IndexerLease, prefetched: FetchedBatch?) async throws -> StepOutcome {
         let head = try await client.blockNumber()
         noteHead(head)
         if let pool = client.transport as? EndpointPool {
@@ -17,16 +48,44 @@ extension ChainIndexer {
         }
         let checkpoint = try await reconcile(lease, head: head)
         noteSynced(checkpoint.block, head: head)
-        guard checkpoint.block < head else { return true }
+        guard checkpoint.block < head else { return StepOutcome(caughtUp: true) }
 
         let batchSize = state.withLock { $0.batchSize }
         let from = checkpoint.block + 1
-        let to = min(checkpoint.block + batchSize, head)
         let finalized = head > configuration.finalityDepth ? head - configuration.finalityDepth : 0
         let started = ContinuousClock.now
 
-        // Headers of the reversible blocks of this batch (for block_hashes and
-        // the parent-hash check) and of its last block (the checkpoint hash).
+        let batch: FetchedBatch
+        if let prefetched, prefetched.from == from, prefetched.to <= head {
+            batch = prefetched
+        } else {
+            batch = try await fetchBatch(from: from, to: min(checkpoint.block + batchSize, head), finalized: finalized, checkpointHash: checkpoint.hash)
+        }
+        let to = batch.to
+
+        // The next range, when wholly final, is fetched while this one is
+        // written; the same range the next step would ask for, so batches
+        // (and where a crash can land) do not depend on the prefetch.
+        let nextTo = min(to + batchSize, head)
+        let prefetchNext = to < nextTo && nextTo <= finalized
+        async let next = prefetchNext ? prefetch(from: to + 1, to: nextTo, finalized: finalized) : nil
+
+        try await write(batch, checkpoint: checkpoint, finalized: finalized, lease: lease)
+        noteSynced(to, head: head)
+        adaptBatch(logs: batch.logs.count, seconds: (ContinuousClock.now - started).seconds)
+        return StepOutcome(caughtUp: to == head, prefetched: await next)
+    }
+
+    /// A batch fetched ahead; an error here is not reported: the batch is
+    /// fetched again in its turn, where an error counts.
+    private func prefetch(from: UInt64, to: UInt64, finalized: UInt64) async -> FetchedBatch? {
+        try? await fetchBatch(from: from, to: to, finalized: finalized, checkpointHash: "")
+    }
+
+    /// Fetches `from...to`: headers of its reversible blocks (for
+    /// block_hashes and the parent-hash check) and of its last block (the
+    /// checkpoint hash), then the logs, checked against those headers, decoded.
+    func fetchBatch(from: UInt64, to: UInt64, finalized: UInt64, checkpointHash: String) async throws -> FetchedBatch {
         var wanted = Set<UInt64>([to])
         if to > finalized { wanted.formUnion(max(from, finalized + 1)...to) }
         let numbers = wanted.sorted()
@@ -37,7 +96,7 @@ extension ChainIndexer {
             headers[number] = block
         }
         // A new first block must extend what we stored, or the chain reorganised under us.
-        if let first = headers[from], !checkpoint.hash.isEmpty, first.parentHash.hex != checkpoint.hash {
+        if let first = headers[from], !checkpointHash.isEmpty, first.parentHash.hex != checkpointHash {
             throw IndexerError.chainMovedDuringFetch(block: from)
         }
         let logs = try await client.logs(addresses: configuration.addresses, from: from, to: to)
@@ -47,9 +106,15 @@ extension ChainIndexer {
             }
         }
         guard let last = headers[to] else { throw IndexerError.missingBlock(to) }
+        return FetchedBatch(from: from, to: to, headers: headers, logs: logs, decoded: decode(logs), last: last)
+    }
 
-        let decoded = decode(logs)
-        let reversible = headers.values.filter { $0.number > finalized }.sorted { $0.number < $1.number }
+    /// Commits a batch's events, projections, block hashes and checkpoint in
+    /// one transaction, then counts what it committed.
+    func write(_ batch: FetchedBatch, checkpoint: (block: UInt64, hash: String), finalized: UInt64, lease: IndexerLease) async throws {
+        let to = batch.to
+        let decoded = batch.decoded
+        let reversible = batch.headers.values.filter { $0.number > finalized }.sorted { $0.number < $1.number }
         var pausedChanges: [(String, Bool)] = []
         let genesis = configuration.startBlock > 0 ? configuration.startBlock - 1 : 0
         try await store.write(lease) { tx in
@@ -70,7 +135,7 @@ extension ChainIndexer {
                 BlockHashRecord(chain: configuration.chain, number: $0.number, hash: $0.hash.hex, parentHash: $0.parentHash.hex)
             })
             Failpoints.reach(.batchBeforeCheckpoint)
-            try await tx.setCheckpoint(block: to, hash: last.hash.hex)
+            try await tx.setCheckpoint(block: to, hash: batch.last.hash.hex)
             if finalized > 0 { try await tx.pruneBelow(chain: configuration.chain, block: finalized) }
             try await tx.setLastError(nil)
             Failpoints.reach(.batchBeforeCommit)
@@ -79,13 +144,10 @@ extension ChainIndexer {
             if let event = item.event { metrics.event(event.name) } else { metrics.undecodable() }
         }
         for (contract, paused) in pausedChanges { metrics.paused(contract, paused) }
-        noteSynced(to, head: head)
-        adaptBatch(logs: logs.count, seconds: (ContinuousClock.now - started).seconds)
-        return to == head
     }
 
     /// A fetched log, decoded when it is a Takumi event, with its chain_events row.
-    struct DecodedLog {
+    struct DecodedLog: Sendable {
         var log: RPCLog
         var event: TakumiEvent?
         var record: ChainEventRecord

@@ -113,18 +113,23 @@ public final class ChainIndexer: Service, Sendable {
     /// Syncs batch after batch until an error or cancellation.
     func syncWhileLeader(_ lease: IndexerLease) async throws {
         try await publishPausedState(lease)
+        var prefetched: FetchedBatch?
         while !Task.isCancelled {
             do {
-                let caughtUp = try await syncOnce(lease)
+                let outcome = try await step(lease, prefetched: prefetched)
+                prefetched = outcome.prefetched
                 clearError()
-                if caughtUp { try await Task.sleep(for: configuration.pollInterval) }
+                if outcome.caughtUp { try await Task.sleep(for: configuration.pollInterval) }
             } catch let error as RPCError {
+                prefetched = nil
                 report(error)
                 shrinkBatch()
                 try await Task.sleep(for: .seconds(1))
             } catch IndexerError.chainMovedDuringFetch(let block) {
+                prefetched = nil
                 logger.info("chain moved during fetch; retrying", metadata: ["block": "\(block)"])
             } catch IndexerError.checkpointMoved(let from, let to) {
+                prefetched = nil
                 logger.notice("checkpoint moved during a batch; reconciling", metadata: ["from": "\(from)", "to": "\(to)"])
             }
         }

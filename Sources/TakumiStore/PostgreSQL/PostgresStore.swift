@@ -94,13 +94,19 @@ public final class PostgresStore: DatabaseStore {
             } catch {
                 throw PostgresExecutor.readable(error)
             }
+            let executor = PostgresExecutor(connection: connection, logger: logger)
             do {
                 try await verify(lease, on: connection)
-                let executor = PostgresExecutor(connection: connection, logger: logger)
-                let value = try await body(SQLTransaction(executor: executor, chain: lease.chain))
+                let transaction = SQLTransaction(executor: executor, chain: lease.chain)
+                let value = try await body(transaction)
+                // The batch's cached projection changes, written in bulk.
+                try await transaction.flush()
+                try await executor.settle()
                 try await connection.query("COMMIT", logger: logger)
                 return value
             } catch {
+                // A background insert must finish before anything else uses the connection.
+                try? await executor.settle()
                 await rollback(connection)
                 throw PostgresExecutor.readable(error)
             }

@@ -45,6 +45,10 @@ struct SQLiteExecutor: SQLExecutor {
         }
     }
 
+    func upsertRows(_ table: ProjectionTable, _ rows: [[StoreValue]]) async throws {
+        try await insertOrReplace(table, rows)
+    }
+
     static func integer(_ number: UInt64) throws(StoreError) -> DatabaseValue {
         guard let value = Int64(exactly: number) else { throw .valueOutOfRange(what: "integer", value: String(number)) }
         return value.databaseValue

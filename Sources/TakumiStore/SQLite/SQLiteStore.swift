@@ -149,7 +149,10 @@ public final class SQLiteStore: DatabaseStore {
             }
             do {
                 try await verify(lease)
-                let value = try await body(SQLTransaction(executor: executor, chain: lease.chain))
+                let transaction = SQLTransaction(executor: executor, chain: lease.chain)
+                let value = try await body(transaction)
+                // The batch's cached projection changes, written in bulk.
+                try await transaction.flush()
                 try await pool.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
                 return value
             } catch {

@@ -23,6 +23,12 @@ public enum ProjectionTable: String, CaseIterable, Sendable, Hashable, CustomStr
 
     /// Primary key, chain first.
     public var keyColumns: [String] {
+        Self.keys[self] ?? []
+    }
+
+    private static let keys: [ProjectionTable: [String]] = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.declaredKeyColumns) })
+
+    private var declaredKeyColumns: [String] {
         switch self {
         case .profiles: ["chain", "owner"]
         case .skills, .skillClaims, .endorsements: ["chain", "id"]
@@ -34,7 +40,25 @@ public enum ProjectionTable: String, CaseIterable, Sendable, Hashable, CustomStr
     }
 
     /// Every column, key columns first, in schema order.
-    public var columns: [ProjectionColumn] {
+    public var columns: [ProjectionColumn] { Self.schema[self]?.columns ?? [] }
+
+    public func column(named name: String) -> ProjectionColumn? {
+        guard let schema = Self.schema[self], let index = schema.indexes[name] else { return nil }
+        return schema.columns[index]
+    }
+
+    /// Columns and their positions, built once: the indexer looks columns up
+    /// for every value of every row it writes.
+    private static let schema: [ProjectionTable: (columns: [ProjectionColumn], indexes: [String: Int])] = {
+        var schema: [ProjectionTable: (columns: [ProjectionColumn], indexes: [String: Int])] = [:]
+        for table in allCases {
+            let columns = table.declaredColumns
+            schema[table] = (columns, Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) }))
+        }
+        return schema
+    }()
+
+    private var declaredColumns: [ProjectionColumn] {
         let chain = ProjectionColumn("chain", .text)
         let lastBlock = ProjectionColumn("last_block", .integer)
         switch self {
@@ -89,10 +113,6 @@ public enum ProjectionTable: String, CaseIterable, Sendable, Hashable, CustomStr
                 .init("granted_block", .integer), .init("granted_by_tx", .text), .init("sender", .text), lastBlock,
             ]
         }
-    }
-
-    public func column(named name: String) -> ProjectionColumn? {
-        columns.first { $0.name == name }
     }
 }
 

@@ -86,4 +86,29 @@ protocol SQLExecutor: Sendable {
     func fetch(_ sql: BoundSQL, types: [ProjectionColumnType]) async throws -> [[StoreValue]]
     /// The dialect's bulk path for events.
     func insertEvents(_ events: [ChainEventRecord]) async throws
+    /// Inserts or wholly replaces rows of `table`; each row holds a value
+    /// for every column, in ``ProjectionTable/columns`` order, and no key twice.
+    func upsertRows(_ table: ProjectionTable, _ rows: [[StoreValue]]) async throws
+}
+
+extension SQLExecutor {
+    /// Multi-row `INSERT … ON CONFLICT DO UPDATE`, in statements of at most ~30,000 binds.
+    func insertOrReplace(_ table: ProjectionTable, _ rows: [[StoreValue]]) async throws {
+        let columns = table.columns.map(\.name)
+        let updates = columns.filter { !table.keyColumns.contains($0) }
+        let head = "INSERT INTO \(quoted(table.name)) (\(columns.map(quoted).joined(separator: ", "))) VALUES "
+        let tail = " ON CONFLICT (\(table.keyColumns.map(quoted).joined(separator: ", "))) DO UPDATE SET "
+            + updates.map { "\(quoted($0)) = excluded.\(quoted($0))" }.joined(separator: ", ")
+        let perStatement = max(1, 30_000 / columns.count)
+        for start in stride(from: 0, to: rows.count, by: perStatement) {
+            var sql = BoundSQL(head)
+            for (index, row) in rows[start..<min(start + perStatement, rows.count)].enumerated() {
+                sql.append(index == 0 ? "(" : ", (")
+                sql.append(values: row)
+                sql.append(")")
+            }
+            sql.append(tail)
+            try await execute(sql)
+        }
+    }
 }

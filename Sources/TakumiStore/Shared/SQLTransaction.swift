@@ -7,6 +7,9 @@ struct SQLTransaction<Executor: SQLExecutor>: IndexerTransaction {
     let executor: Executor
     /// The chain of the lease this transaction was fenced for.
     let chain: String
+    /// Projection rows read and written in this transaction, and journal
+    /// entries not yet written (see ``RowCache``): ``flush()`` before COMMIT.
+    let cache = RowCache()
 
     var dialect: SQLDialect { executor.dialect }
 
@@ -131,6 +134,8 @@ struct SQLTransaction<Executor: SQLExecutor>: IndexerTransaction {
 
     func pruneBelow(chain: String, block: UInt64) async throws {
         try requireLeaseChain(chain)
+        // Journal entries still in the cache may be among those to prune.
+        try await flushJournal()
         for (table, column) in [("block_hashes", "number"), ("reorg_journal", "block_number")] {
             var sql = BoundSQL("DELETE FROM \(table) WHERE chain = ")
             sql.append(value: .text(chain))

@@ -115,7 +115,10 @@ enum Rig {
         let lease = try await store.acquireLease(chain: indexer.configuration.chain, wait: .seconds(10))
         do {
             var steps = 0
-            while try await !indexer.syncOnce(lease) {
+            // The loop's pipeline: each step may hand over the next batch, fetched while it wrote.
+            var outcome = try await indexer.step(lease, prefetched: nil)
+            while !outcome.caughtUp {
+                outcome = try await indexer.step(lease, prefetched: outcome.prefetched)
                 steps += 1
                 if steps > 10_000 { throw ReaderError("indexing did not reach the head in 10,000 batches") }
             }
