@@ -218,6 +218,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TakumiServerTests",
+            dependencies: [
+                "TakumiServer", "TakumiIndexer", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TakumiIndexerTests",
             dependencies: [
                 "TakumiIndexer", "TakumiOps", "TestSupport",

@@ -40,7 +40,7 @@ struct TakumiCommand: AsyncParsableCommand {
         Configuration: environment variables, then .env (last occurrence wins). See `takumi config check`.
         """,
         subcommands: [
-            NotBuiltCommand.Serve.self,
+            ServeCommand.self,
             IndexerCommand.self,
             DatabaseCommand.self,
             NotBuiltCommand.Contracts.self,

@@ -3,10 +3,6 @@ import ArgumentParser
 /// Command groups whose implementation has not landed yet. Each one says so
 /// and exits 3, so a script or an operator can never mistake it for success.
 enum NotBuiltCommand {
-    struct Serve: NotBuiltGroup {
-        static let configuration = group("serve", "Run the HTTP API (and the indexer).", issue: 6)
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-    }
     struct Contracts: NotBuiltGroup {
         static let configuration = group("contracts", "Contract status, pause and upgrade.", issue: 7)
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []

@@ -1,0 +1,107 @@
+import ArgumentParser
+import EthereumRPC
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Takumi
+import TakumiIndexer
+import TakumiOps
+import TakumiServer
+import TakumiStore
+
+/// `takumi serve`: the HTTP API on `PORT`, with the indexer in the same
+/// process (under its leader lease) unless `--no-indexer`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API (and the indexer, unless --no-indexer) until SIGTERM/SIGINT."
+    )
+    @OptionGroup var options: ConfigurationOptions
+    @Flag(name: .customLong("no-indexer"), help: "Serve the API only (a replica); another process indexes.")
+    var noIndexer = false
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Port (default: PORT, else 3001; 0 = a free port, logged).") var port: Int?
+    @Option(name: .customLong("cors-origin"), help: "An origin allowed by CORS (repeatable).") var corsOrigins: [String] = []
+
+    func validate() throws {
+        if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+    }
+
+    func run() async throws {
+        let config = try options.loadAndBootstrapLogging()
+        let metrics = MetricsRegistry.bootstrap()
+        let logger = Logger(label: "takumi.serve")
+        let context = try operationsContext(config, logger: logger)
+        let pool = try badConfiguration { try context.makePool() }
+        let client = EthereumClient(pool)
+        let indexerConfiguration = context.indexerConfiguration()
+        // Migrate on a store of its own: a PostgreSQL client runs once.
+        try await withRunningDatabase(try await openStore(config)) { store in try await store.migrate() }
+        let store = try await openStore(config)
+
+        let indexer = noIndexer ? nil : ChainIndexer(configuration: indexerConfiguration, store: store, client: client, logger: Logger(label: "takumi.indexer"))
+        let chain = indexerConfiguration.chain
+        let reader = store.reader()
+        let databaseProbe: @Sendable () async throws -> DatabaseHealth = { try await store.check() }
+        let rpcProbe: @Sendable () async throws -> (head: UInt64, endpoint: String?) = {
+            let head = try await client.blockNumber()
+            return (head, await pool.activeEndpoint)
+        }
+        var indexerProbe: (@Sendable () -> IndexerProgress)?
+        if let indexer {
+            indexerProbe = {
+                let status = indexer.status
+                return IndexerProgress(
+                    head: status.head, syncedBlock: status.syncedBlock, headChangedAt: status.headChangedAt,
+                    lastError: status.lastError, isLeader: status.isLeader, stopped: status.stopped
+                )
+            }
+        }
+        let checkpointProbe: @Sendable () async throws -> IndexerState? = { try await store.state(chain: chain) }
+        let pausedProbe: @Sendable () async throws -> [String: Bool] = {
+            var paused: [String: Bool] = [:]
+            for row in try await reader.rows(.contractState, chain: chain, limit: 1_000) {
+                if let name = row["contract"]?.text { paused[name] = row["paused"]?.bool ?? false }
+            }
+            return paused
+        }
+        let probes = HealthMonitor.Probes(
+            chain: chain, database: databaseProbe, rpcHead: rpcProbe, indexer: indexerProbe,
+            checkpoint: checkpointProbe, pausedContracts: pausedProbe
+        )
+        let monitor = HealthMonitor(probes: probes, logger: Logger(label: "takumi.health"))
+        let serverConfiguration = ServerConfiguration(
+            host: host, port: port ?? config.port, chain: chain, finalityDepth: indexerConfiguration.finalityDepth,
+            corsOrigins: corsOrigins
+        )
+        let app = buildApplication(
+            serverConfiguration, ServerDependencies(store: store, manifest: context.manifest, monitor: monitor, metrics: metrics),
+            logger: Logger(label: "takumi.http"),
+            onServerRunning: { port in
+                logger.notice("takumi serve listening", metadata: [
+                    "url": "http://\(serverConfiguration.host):\(port)", "indexer": "\(indexer == nil ? "off" : "on")", "chain": "\(chain)",
+                ])
+            }
+        )
+        // The store outlives the server and the indexer (ServiceGroup stops
+        // services in reverse order): in-flight requests finish, the indexer
+        // commits or rolls back its batch, then the pool closes.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: DatabaseService(store)),
+            .init(service: monitor),
+        ]
+        if let indexer {
+            // A reorg deeper than finality stops the indexer (logged critical, metric set);
+            // the API keeps answering so /health and /status can say so ("down").
+            services.append(.init(service: indexer, failureTerminationBehavior: .ignore))
+        }
+        services.append(.init(service: app, failureTerminationBehavior: .gracefullyShutdownGroup))
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch let error as IndexerError {
+            throw CommandFailure.failed(error.description)
+        }
+    }
+}
