@@ -40,6 +40,7 @@ public struct Migration: Sendable, Hashable {
 public enum Migrations {
     public static let all: [Migration] = [
         Migration(version: 1, name: "initial schema", postgres: InitialSchema.postgres, sqlite: InitialSchema.sqlite),
+        Migration(version: 2, name: "api access and incidents", postgres: APIAccessSchema.postgres, sqlite: APIAccessSchema.sqlite),
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
