@@ -101,7 +101,7 @@ let package = Package(
         .target(
             name: "TakumiServer",
             dependencies: [
-                "Takumi", "TakumiStore", "EthereumRPC",
+                "Takumi", "TakumiStore", "EthereumRPC", "TakumiRedis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
