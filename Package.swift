@@ -103,6 +103,7 @@ let package = Package(
             dependencies: [
                 "Takumi", "TakumiStore", "EthereumRPC", "TakumiRedis",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -221,6 +222,7 @@ let package = Package(
             name: "TakumiServerTests",
             dependencies: [
                 "TakumiServer", "TakumiIndexer", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

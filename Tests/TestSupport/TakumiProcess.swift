@@ -1,6 +1,5 @@
 import Foundation
 import Synchronization
-import TestSupport
 
 /// The built `takumi` binary as a child process (`takumi indexer run`,
 /// `takumi indexer resync`), configured only through its environment, so a
@@ -8,17 +7,17 @@ import TestSupport
 ///
 /// Unlike `ChildProcess`, it reports the termination reason (a SIGKILL is
 /// not an exit status 9) and waits without blocking a thread.
-final class TakumiProcess: @unchecked Sendable {
+public final class TakumiProcess: @unchecked Sendable {
     // `Process` is not Sendable; only its thread-safe members are used.
     private let process: Process
-    let log: URL
-    let arguments: [String]
+    public let log: URL
+    public let arguments: [String]
 
-    enum Termination: Equatable, CustomStringConvertible {
+    public enum Termination: Equatable, Sendable, CustomStringConvertible {
         case exited(Int32)
         case signalled(Int32)
 
-        var description: String {
+        public var description: String {
             switch self {
             case .exited(let status): "exited with status \(status)"
             case .signalled(let signal): "killed by signal \(signal)"
@@ -28,7 +27,7 @@ final class TakumiProcess: @unchecked Sendable {
 
     /// The `takumi` executable `swift build` put next to the test bundle, or
     /// `TAKUMI_TEST_EXECUTABLE` (e.g. a release build to check as shipped).
-    static var executable: URL {
+    public static var executable: URL {
         if let path = ProcessInfo.processInfo.environment["TAKUMI_TEST_EXECUTABLE"], !path.isEmpty {
             return URL(fileURLWithPath: path)
         }
@@ -38,15 +37,15 @@ final class TakumiProcess: @unchecked Sendable {
     /// Starts `takumi arguments…` in `folder` (no `.env` there) with only
     /// `settings` and PATH/HOME in its environment: nothing of the test
     /// runner's environment (a DATABASE_URL, a stray TAKUMI_FAILPOINTS) leaks in.
-    static func launch(_ arguments: [String], settings: [String: String], folder: URL, logName: String) throws -> TakumiProcess {
+    public static func launch(_ arguments: [String], settings: [String: String], folder: URL, logName: String) throws -> TakumiProcess {
         let binary = executable
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw ReaderError("no takumi executable at \(binary.path): build it first (`swift build --build-tests`)")
+            throw TakumiProcessError("no takumi executable at \(binary.path): build it first (`swift build --build-tests`)")
         }
         var environment = settings
         for key in ["PATH", "HOME", "TMPDIR"] { environment[key] = ProcessInfo.processInfo.environment[key] }
         let log = folder.appendingPathComponent(logName)
-        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw ReaderError("cannot create \(log.path)") }
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw TakumiProcessError("cannot create \(log.path)") }
         let handle = try FileHandle(forWritingTo: log)
         let process = Process()
         process.executableURL = binary
@@ -66,17 +65,17 @@ final class TakumiProcess: @unchecked Sendable {
         self.arguments = arguments
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
 
     /// How it ended; nil while it runs.
-    var termination: Termination? {
+    public var termination: Termination? {
         guard !process.isRunning else { return nil }
         return process.terminationReason == .uncaughtSignal ? .signalled(process.terminationStatus) : .exited(process.terminationStatus)
     }
 
     /// Waits for the process to end by itself; nil when it still runs after `timeout`.
-    func waitForExit(timeout: Duration) async throws -> Termination? {
+    public func waitForExit(timeout: Duration) async throws -> Termination? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let termination { return termination }
@@ -86,41 +85,48 @@ final class TakumiProcess: @unchecked Sendable {
     }
 
     /// SIGKILL now (a crash), then waits until the kernel has reaped it.
-    func kill9() async throws {
+    public func kill9() async throws {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         guard try await waitForExit(timeout: .seconds(10)) != nil else {
-            throw ReaderError("takumi (pid \(pid)) survived SIGKILL for 10 s")
+            throw TakumiProcessError("takumi (pid \(pid)) survived SIGKILL for 10 s")
         }
     }
 
     /// SIGTERM (a graceful stop, as `docker stop`), SIGKILL after `timeout`.
-    func stop(timeout: Duration = .seconds(15)) async throws -> Termination {
+    public func stop(timeout: Duration = .seconds(15)) async throws -> Termination {
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
         if let termination = try await waitForExit(timeout: timeout) { return termination }
         try await kill9()
         return termination ?? .signalled(SIGKILL)
     }
 
-    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+    public var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
-    func outputTail(_ characters: Int = 2_000) -> String { String(output.suffix(characters)) }
+    public func outputTail(_ characters: Int = 2_000) -> String { String(output.suffix(characters)) }
 }
 
 /// Every `takumi` process a test started, so none outlives the test when it
 /// fails half-way (a leftover indexer would hold the lease and write on).
-final class TakumiProcesses: Sendable {
+public final class TakumiProcesses: Sendable {
+    public init() {}
     private let started = Mutex<[TakumiProcess]>([])
 
-    func launch(_ arguments: [String], settings: [String: String], folder: URL, logName: String) throws -> TakumiProcess {
+    public func launch(_ arguments: [String], settings: [String: String], folder: URL, logName: String) throws -> TakumiProcess {
         let process = try TakumiProcess.launch(arguments, settings: settings, folder: folder, logName: logName)
         started.withLock { $0.append(process) }
         return process
     }
 
-    func killAll() async {
+    public func killAll() async {
         for process in started.withLock({ $0 }) where process.isRunning {
             try? await process.kill9()
         }
     }
 }
 
+
+/// A takumi child process that could not be started or stopped.
+public struct TakumiProcessError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
