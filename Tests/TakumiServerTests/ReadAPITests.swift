@@ -190,6 +190,22 @@ struct ReadAPITests {
                     #expect(!String(buffer: response.body).contains("Contracts paused"))
                 }
             }
+
+            // The response cache: a repeated GET is served from memory, byte for byte; errors are never cached.
+            let cached = buildApplication(ServerConfiguration(chain: manifest.network, finalityDepth: 5, cacheTTL: .seconds(60)), dependencies)
+            try await cached.test(.router) { client in
+                let first = try await client.execute(uri: "/api/v1/profiles?limit=3", method: .get) { ($0.headers[HTTPField.Name("X-Cache")!], String(buffer: $0.body)) }
+                let second = try await client.execute(uri: "/api/v1/profiles?limit=3", method: .get) { ($0.headers[HTTPField.Name("X-Cache")!], String(buffer: $0.body)) }
+                #expect(first.0 == "miss")
+                #expect(second.0 == "hit")
+                #expect(first.1 == second.1)
+                for _ in 0..<2 {
+                    try await client.execute(uri: "/api/v1/profiles/\(Address.zero.lowercased)", method: .get) { response in
+                        #expect(response.status == .notFound)
+                        #expect(response.headers[HTTPField.Name("X-Cache")!] == nil)
+                    }
+                }
+            }
         }
     }
 }

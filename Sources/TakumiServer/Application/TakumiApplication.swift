@@ -16,14 +16,17 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Origins allowed by CORS (empty: no CORS headers).
     public var corsOrigins: [String]
+    /// How long `GET /api/v1/…` answers are served from memory (nil: no cache).
+    public var cacheTTL: Duration?
 
-    public init(host: String = "127.0.0.1", port: Int = 3001, chain: String, finalityDepth: UInt64, maxBodyBytes: Int = 64 * 1024, corsOrigins: [String] = []) {
+    public init(host: String = "127.0.0.1", port: Int = 3001, chain: String, finalityDepth: UInt64, maxBodyBytes: Int = 64 * 1024, corsOrigins: [String] = [], cacheTTL: Duration? = nil) {
         self.host = host
         self.port = port
         self.chain = chain
         self.finalityDepth = finalityDepth
         self.maxBodyBytes = maxBodyBytes
         self.corsOrigins = corsOrigins
+        self.cacheTTL = cacheTTL
     }
 }
 
@@ -65,8 +68,12 @@ public func buildRouter(_ configuration: ServerConfiguration, _ dependencies: Se
     router.add(middleware: PausedHeaderMiddleware(monitor: dependencies.monitor))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
+    if let ttl = configuration.cacheTTL {
+        router.add(middleware: ResponseCacheMiddleware(cache: ResponseCache(ttl: ttl)))
+    }
 
     HealthRoutes(monitor: dependencies.monitor, metrics: dependencies.metrics, build: dependencies.build).add(to: router)
+    OpenAPIRoutes.add(to: router)
     ReadRoutes(
         reader: dependencies.store.reader(), chain: configuration.chain, finalityDepth: configuration.finalityDepth,
         monitor: dependencies.monitor, contracts: ContractsDocument(manifest: dependencies.manifest)

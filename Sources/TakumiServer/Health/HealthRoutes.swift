@@ -13,6 +13,9 @@ struct HealthRoutes: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("health") { _, _ in self.health() }
+        // A constant answer: what the API benchmark measures as the framework's ceiling.
+        let version = JSONResponse.make(["version": build.version, "commit": build.commit])
+        router.get("version") { _, _ in version }
         router.get("ready") { _, _ in
             let snapshot = monitor.snapshot
             let body: [String: Any] = [

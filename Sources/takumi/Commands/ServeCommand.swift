@@ -23,9 +23,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port (default: PORT, else 3001; 0 = a free port, logged).") var port: Int?
     @Option(name: .customLong("cors-origin"), help: "An origin allowed by CORS (repeatable).") var corsOrigins: [String] = []
+    @Option(name: .customLong("cache-ttl-ms"), help: "Serve GET /api/v1 answers from memory for this many milliseconds (0 = no cache).")
+    var cacheTTLMilliseconds = 0
 
     func validate() throws {
         if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+        if !(0...600_000).contains(cacheTTLMilliseconds) { throw ValidationError("--cache-ttl-ms must be between 0 and 600000, got \(cacheTTLMilliseconds)") }
     }
 
     func run() async throws {
@@ -73,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         let monitor = HealthMonitor(probes: probes, logger: Logger(label: "takumi.health"))
         let serverConfiguration = ServerConfiguration(
             host: host, port: port ?? config.port, chain: chain, finalityDepth: indexerConfiguration.finalityDepth,
-            corsOrigins: corsOrigins
+            corsOrigins: corsOrigins, cacheTTL: cacheTTLMilliseconds > 0 ? .milliseconds(cacheTTLMilliseconds) : nil
         )
         let app = buildApplication(
             serverConfiguration, ServerDependencies(store: store, manifest: context.manifest, monitor: monitor, metrics: metrics),
