@@ -221,12 +221,13 @@ let package = Package(
         .testTarget(
             name: "TakumiServerTests",
             dependencies: [
-                "TakumiServer", "TakumiIndexer", "TestSupport",
+                "TakumiServer", "TakumiIndexer", "TakumiRedis", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["Support/siwe_client.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -125,4 +125,6 @@ public protocol DatabaseStore: IndexerStore {
     func run() async
     /// Read-only queries for the HTTP API, outside batch transactions.
     func reader() -> ProjectionReader
+    /// Sessions, API keys and the audit log, for the HTTP API's auth.
+    func access() -> AccessStore
 }

@@ -62,6 +62,13 @@ extension Setting {
     public static let adminAddresses = Setting(
         "ADMIN_ADDRESSES", "comma-separated addresses allowed to use admin routes", check: Checks.addressList
     )
+    public static let siweDomain = Setting(
+        "SIWE_DOMAIN", "the domain Sign-In with Ethereum messages must name (unset = localhost:PORT)"
+    )
+    public static let siweURI = Setting("SIWE_URI", "the URI Sign-In with Ethereum messages must name (unset = http://SIWE_DOMAIN)", check: Checks.httpURL)
+    public static let rateLimitPerMinute = Setting(
+        "RATE_LIMIT_PER_MINUTE", "API requests per client IP per minute", default: "600", check: Checks.positiveInteger
+    )
     public static let autoPause = Setting(
         "AUTO_PAUSE", "pause all contracts when the exploit detector fires", default: "false", check: Checks.boolean
     )
@@ -76,7 +83,8 @@ extension Setting {
     /// `RPC_URL_<CHAIN>` settings are discovered by prefix (see ``rpcURLs(named:)``).
     public static let all: [Setting] = [
         port, databaseURL, sqlitePath, redisURL, chain, deploymentFile, emergencyAdminKey, operatorKey,
-        jwtSecret, slackWebhookURL, alertmanagerURL, adminAddresses, autoPause, indexerMaxBatchBlocks, logLevel, logFormat,
+        jwtSecret, slackWebhookURL, alertmanagerURL, adminAddresses, siweDomain, siweURI, rateLimitPerMinute, autoPause,
+        indexerMaxBatchBlocks, logLevel, logFormat,
     ]
 
     /// The prefix of the per-chain RPC endpoint lists: `RPC_URL_SEPOLIA=https://a,https://b`.

@@ -88,6 +88,9 @@ public struct TakumiConfiguration: Sendable {
     public var jwtSecret: String? { self[Setting.jwtSecret.name] }
     public var slackWebhookURL: String? { self[Setting.slackWebhookURL.name] }
     public var alertmanagerURL: String? { self[Setting.alertmanagerURL.name] }
+    public var siweDomain: String? { self[Setting.siweDomain.name] }
+    public var siweURI: String? { self[Setting.siweURI.name] }
+    public var rateLimitPerMinute: Int { self[Setting.rateLimitPerMinute.name].flatMap(Int.init) ?? 600 }
     public var autoPause: Bool { self[Setting.autoPause.name] == "true" }
     /// `INDEXER_MAX_BATCH_BLOCKS`: the largest block range of one indexer batch; nil = the indexer's default.
     public var indexerMaxBatchBlocks: UInt64? { self[Setting.indexerMaxBatchBlocks.name].flatMap { UInt64($0) } }

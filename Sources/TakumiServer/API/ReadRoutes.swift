@@ -17,7 +17,7 @@ struct ReadRoutes: Sendable {
     static let defaultLimit = 20
     static let maxLimit = 100
 
-    func add(to group: RouterGroup<BasicRequestContext>) {
+    func add(to group: RouterGroup<TakumiRequestContext>) {
         group.get("profiles") { request, _ in try await self.profiles(request) }
         group.get("profiles/:address") { _, context in try await self.profile(context) }
         group.get("profiles/:address/skills") { request, context in
@@ -112,7 +112,7 @@ struct ReadRoutes: Sendable {
         return try await page(.profiles, request, conditions)
     }
 
-    func profile(_ context: BasicRequestContext) async throws -> Response {
+    func profile(_ context: TakumiRequestContext) async throws -> Response {
         let owner = try Self.address(context)
         guard let row = try await reader.row(.profiles, key: RowKey([.text(chain), .text(owner)])) else {
             throw Problem.notFound("no profile for \(try Address(owner).checksummed) on \(chain)")
@@ -209,13 +209,13 @@ struct ReadRoutes: Sendable {
         }
     }
 
-    static func id(_ context: BasicRequestContext) throws -> Int64 {
+    static func id(_ context: TakumiRequestContext) throws -> Int64 {
         let text = context.parameters.get("id") ?? ""
         guard let id = Int64(text), id >= 0 else { throw Problem.badParameter("id", "id must be a non-negative integer, got \(text)") }
         return id
     }
 
-    static func address(_ context: BasicRequestContext) throws -> String {
+    static func address(_ context: TakumiRequestContext) throws -> String {
         try parseAddress(context.parameters.get("address") ?? "", parameter: "address")
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import Metrics
@@ -18,8 +19,15 @@ public struct ServerConfiguration: Sendable {
     public var corsOrigins: [String]
     /// How long `GET /api/v1/…` answers are served from memory (nil: no cache).
     public var cacheTTL: Duration?
+    /// Sign-In with Ethereum, sessions and admin routes (nil: those routes are absent).
+    public var auth: AuthConfiguration?
+    /// Requests per client IP per ``rateLimitWindow``; an API key's own limit replaces it (nil: no rate limit).
+    public var rateLimitPerIP: Int? = 600
+    public var rateLimitWindow: Duration = .seconds(60)
+    /// Requests per window for an API key without a limit of its own.
+    public var rateLimitPerKey: Int = 6_000
 
-    public init(host: String = "127.0.0.1", port: Int = 3001, chain: String, finalityDepth: UInt64, maxBodyBytes: Int = 64 * 1024, corsOrigins: [String] = [], cacheTTL: Duration? = nil) {
+    public init(host: String = "127.0.0.1", port: Int = 3001, chain: String, finalityDepth: UInt64, maxBodyBytes: Int = 64 * 1024, corsOrigins: [String] = [], cacheTTL: Duration? = nil, auth: AuthConfiguration? = nil) {
         self.host = host
         self.port = port
         self.chain = chain
@@ -27,6 +35,7 @@ public struct ServerConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.corsOrigins = corsOrigins
         self.cacheTTL = cacheTTL
+        self.auth = auth
     }
 }
 
@@ -39,10 +48,14 @@ public struct ServerDependencies: Sendable {
     public var metrics: MetricsRegistry
     public var metricsFactory: any MetricsFactory
     public var build: BuildInfo
+    /// Sign-In with Ethereum nonces (in-process unless a shared store is passed).
+    public var nonces: any NonceStore
+    /// Request budgets (in-process unless Redis-backed).
+    public var rateLimiter: any RateLimiter = InMemoryRateLimiter()
 
     public init(
         store: any DatabaseStore, manifest: DeploymentManifest, monitor: HealthMonitor, metrics: MetricsRegistry,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory, build: BuildInfo = .current
+        metricsFactory: any MetricsFactory = MetricsSystem.factory, build: BuildInfo = .current, nonces: any NonceStore = InMemoryNonceStore()
     ) {
         self.store = store
         self.manifest = manifest
@@ -50,6 +63,7 @@ public struct ServerDependencies: Sendable {
         self.metrics = metrics
         self.metricsFactory = metricsFactory
         self.build = build
+        self.nonces = nonces
     }
 }
 
@@ -57,8 +71,8 @@ public struct ServerDependencies: Sendable {
 /// middleware and routes. `takumi serve` wraps it in an `Application` with
 /// the indexer, the store and the health monitor as services; tests call
 /// `buildApplication(…).test(.router)`.
-public func buildRouter(_ configuration: ServerConfiguration, _ dependencies: ServerDependencies) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+public func buildRouter(_ configuration: ServerConfiguration, _ dependencies: ServerDependencies) -> Router<TakumiRequestContext> {
+    let router = Router(context: TakumiRequestContext.self)
     // Outermost first: metrics see the final status, problems are rendered
     // before the paused header is added to them.
     router.add(middleware: HTTPMetricsMiddleware(factory: dependencies.metricsFactory))
@@ -67,6 +81,25 @@ public func buildRouter(_ configuration: ServerConfiguration, _ dependencies: Se
     }
     router.add(middleware: PausedHeaderMiddleware(monitor: dependencies.monitor))
     router.add(middleware: ProblemMiddleware())
+    if let perIP = configuration.rateLimitPerIP {
+        let access = dependencies.store.access()
+        let perKey = configuration.rateLimitPerKey
+        router.add(middleware: RateLimitMiddleware<TakumiRequestContext>(
+            limiter: dependencies.rateLimiter, window: configuration.rateLimitWindow,
+            subject: { request, context in
+                // An API key (X-API-Key) has its own budget, once it is known to be valid:
+                // counting unknown keys separately would let anyone escape the IP limit.
+                if let name = HTTPField.Name("X-API-Key"), let presented = request.headers[name], !presented.isEmpty {
+                    let hash = APIKeyMaterial.hash(presented)
+                    guard let key = try await access.activeAPIKey(hash: hash, at: Date()) else {
+                        throw Problem(status: .unauthorized, kind: "bad-api-key", title: "Unknown API key", detail: "the X-API-Key header holds no active key")
+                    }
+                    return RateLimitSubject(key: "key:\(key.id)", limit: key.requestsPerMinute ?? perKey)
+                }
+                return RateLimitSubject(key: "ip:" + RateLimitMiddleware<TakumiRequestContext>.clientIP(context), limit: perIP)
+            }
+        ))
+    }
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
     if let ttl = configuration.cacheTTL {
         router.add(middleware: ResponseCacheMiddleware(cache: ResponseCache(ttl: ttl)))
@@ -78,6 +111,15 @@ public func buildRouter(_ configuration: ServerConfiguration, _ dependencies: Se
         reader: dependencies.store.reader(), chain: configuration.chain, finalityDepth: configuration.finalityDepth,
         monitor: dependencies.monitor, contracts: ContractsDocument(manifest: dependencies.manifest)
     ).add(to: router.group("api/v1"))
+    if let auth = configuration.auth {
+        let routes = AuthRoutes(
+            configuration: auth, access: dependencies.store.access(), reader: dependencies.store.reader(), nonces: dependencies.nonces,
+            failures: AuthFailureCounters(factory: dependencies.metricsFactory), chain: configuration.chain,
+            finalityDepth: configuration.finalityDepth, monitor: dependencies.monitor, maxBodyBytes: configuration.maxBodyBytes
+        )
+        routes.add(to: router.group("api/v1"))
+        AdminRoutes(auth: routes).add(to: router.group("api/v1"))
+    }
     return router
 }
 

@@ -11,7 +11,7 @@ struct HealthRoutes: Sendable {
     let metrics: MetricsRegistry
     let build: BuildInfo
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<TakumiRequestContext>) {
         router.get("health") { _, _ in self.health() }
         // A constant answer: what the API benchmark measures as the framework's ceiling.
         let version = JSONResponse.make(["version": build.version, "commit": build.commit])

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Ethereum
 import EthereumRPC
 import Foundation
 import Hummingbird
@@ -7,6 +8,7 @@ import ServiceLifecycle
 import Takumi
 import TakumiIndexer
 import TakumiOps
+import TakumiRedis
 import TakumiServer
 import TakumiStore
 
@@ -69,21 +71,41 @@ struct ServeCommand: AsyncParsableCommand {
             }
             return paused
         }
+        let listenPort = port ?? config.port
+        var serverConfiguration = ServerConfiguration(
+            host: host, port: listenPort, chain: chain, finalityDepth: indexerConfiguration.finalityDepth,
+            corsOrigins: corsOrigins, cacheTTL: cacheTTLMilliseconds > 0 ? .milliseconds(cacheTTLMilliseconds) : nil,
+            auth: try authConfiguration(config, manifest: context.manifest, port: listenPort, logger: logger)
+        )
+        serverConfiguration.rateLimitPerIP = config.rateLimitPerMinute
+        var rateLimiter: any RateLimiter = InMemoryRateLimiter()
+        var redis: RedisClient?
+        if let redisURL = config.redisURL {
+            let client = try badConfiguration { () throws -> RedisClient in
+                do { return try RedisClient(url: redisURL, logger: Logger(label: "takumi.redis")) } catch {
+                    throw OperationsError.badConfiguration("REDIS_URL: \(error)")
+                }
+            }
+            redis = client
+            rateLimiter = RedisRateLimiter(redis: client, logger: Logger(label: "takumi.ratelimit"))
+        }
+        var redisProbe: (@Sendable () async throws -> Void)?
+        if let redis {
+            redisProbe = { _ = try await redis.ping() }
+        }
         let probes = HealthMonitor.Probes(
             chain: chain, database: databaseProbe, rpcHead: rpcProbe, indexer: indexerProbe,
-            checkpoint: checkpointProbe, pausedContracts: pausedProbe
+            checkpoint: checkpointProbe, pausedContracts: pausedProbe, redis: redisProbe
         )
         let monitor = HealthMonitor(probes: probes, logger: Logger(label: "takumi.health"))
-        let serverConfiguration = ServerConfiguration(
-            host: host, port: port ?? config.port, chain: chain, finalityDepth: indexerConfiguration.finalityDepth,
-            corsOrigins: corsOrigins, cacheTTL: cacheTTLMilliseconds > 0 ? .milliseconds(cacheTTLMilliseconds) : nil
-        )
+        var dependencies = ServerDependencies(store: store, manifest: context.manifest, monitor: monitor, metrics: metrics)
+        dependencies.rateLimiter = rateLimiter
         let app = buildApplication(
-            serverConfiguration, ServerDependencies(store: store, manifest: context.manifest, monitor: monitor, metrics: metrics),
+            serverConfiguration, dependencies,
             logger: Logger(label: "takumi.http"),
             onServerRunning: { port in
                 logger.notice("takumi serve listening", metadata: [
-                    "url": "http://\(serverConfiguration.host):\(port)", "indexer": "\(indexer == nil ? "off" : "on")", "chain": "\(chain)",
+                    "url": "http://\(host):\(port)", "indexer": "\(indexer == nil ? "off" : "on")", "chain": "\(chain)",
                 ])
             }
         )
@@ -92,8 +114,9 @@ struct ServeCommand: AsyncParsableCommand {
         // commits or rolls back its batch, then the pool closes.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: DatabaseService(store)),
-            .init(service: monitor),
         ]
+        if let redis { services.append(.init(service: redis)) }
+        services.append(.init(service: monitor))
         if let indexer {
             // A reorg deeper than finality stops the indexer (logged critical, metric set);
             // the API keeps answering so /health and /status can say so ("down").
@@ -107,4 +130,30 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure.failed(error.description)
         }
     }
+}
+
+/// Sign-In with Ethereum for `takumi serve`: the chain id from the manifest,
+/// domain and URI from SIWE_DOMAIN/SIWE_URI (default localhost:PORT), admins
+/// from ADMIN_ADDRESSES. Without JWT_SECRET (embedded defaults, `make dev`)
+/// a random key lives as long as the process: sign-ins end at a restart.
+func authConfiguration(_ config: TakumiConfiguration, manifest: DeploymentManifest, port: Int, logger: Logger) throws -> AuthConfiguration {
+    let secretText: String
+    if let configured = config.jwtSecret {
+        secretText = configured
+    } else {
+        var generator = SystemRandomNumberGenerator()
+        secretText = (0..<48).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        logger.warning("JWT_SECRET is not set: access tokens are signed with a random key that ends with this process")
+    }
+    let secret: JWTSecret
+    do { secret = try JWTSecret(secretText) } catch { throw CommandFailure.badInput("JWT_SECRET: \(error)") }
+    let domain = config.siweDomain ?? "localhost:\(port)"
+    let uri = config.siweURI ?? "http://\(domain)"
+    var admins: Set<Address> = []
+    for text in config.adminAddresses where !text.isEmpty {
+        do { admins.insert(try Address(text)) } catch { throw CommandFailure.badInput("ADMIN_ADDRESSES: \(text): \(error)") }
+    }
+    return AuthConfiguration(
+        secret: secret, domain: domain, uri: uri, chainID: manifest.chainId, scheme: uri.hasPrefix("https") ? "https" : "http", admins: admins
+    )
 }
