@@ -35,6 +35,8 @@ struct RateLimitTests {
             )
             var configuration = ServerConfiguration(chain: "dev", finalityDepth: 5)
             configuration.rateLimitPerIP = limit
+            // An hour: a loaded CI machine must not see a window reset between two requests.
+            configuration.rateLimitWindow = .seconds(3600)
             var dependencies = ServerDependencies(
                 store: store, manifest: try AuthRig.manifest(), monitor: monitor, metrics: MetricsRegistry(registry: registry), metricsFactory: factory
             )
