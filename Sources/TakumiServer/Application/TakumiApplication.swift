@@ -101,6 +101,8 @@ public func buildRouter(_ configuration: ServerConfiguration, _ dependencies: Se
         ))
     }
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
+    // A known path with a method it does not serve: 405 with `Allow`, not the router's 404.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: OpenAPIDocument.routes))
     if let ttl = configuration.cacheTTL {
         router.add(middleware: ResponseCacheMiddleware(cache: ResponseCache(ttl: ttl)))
     }

@@ -37,7 +37,9 @@ info:
     * Rate limits: responses of rate-limited routes carry `RateLimit-Limit`,
       `RateLimit-Remaining` and `RateLimit-Reset`; beyond the budget the answer
       is 429 with `Retry-After` as well. `/health`, `/ready`, `/metrics`,
-      `/metrics/indexer` and `/status` are never limited.
+      `/metrics/indexer` and `/status` are never limited. A request with an
+      `X-API-Key` header counts against that key's budget; a key that is not
+      active is answered 401 (`bad-api-key`) on every rate-limited route.
     * While any Takumi contract is paused, every response carries
       `X-Takumi-Paused: true`.
     * Addresses are answered in EIP-55 checksum case. Addresses given in a
@@ -56,7 +58,7 @@ info:
     name: Proprietary
 tags:
   - name: operations
-    description: Health, readiness, metrics and the status page (never rate limited).
+    description: Health, readiness, metrics and the status page (none of them rate limited), and the version.
   - name: profiles
   - name: skills
   - name: claims
@@ -83,7 +85,15 @@ paths:
             RateLimit-Reset: {$ref: "#/components/headers/RateLimitReset"}
           content:
             application/yaml:
-              schema: {type: string}
+              schema:
+                type: object
+                required: [openapi, info, paths, components]
+                properties:
+                  openapi: {type: string, pattern: "^3[.]1[.][0-9]+$"}
+                  info: {type: object, required: [title, version]}
+                  paths: {type: object}
+                  components: {type: object}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -119,6 +129,9 @@ paths:
           description: Version.
           headers:
             X-Takumi-Paused: {$ref: "#/components/headers/Paused"}
+            RateLimit-Limit: {$ref: "#/components/headers/RateLimitLimit"}
+            RateLimit-Remaining: {$ref: "#/components/headers/RateLimitRemaining"}
+            RateLimit-Reset: {$ref: "#/components/headers/RateLimitReset"}
           content:
             application/json:
               schema:
@@ -128,6 +141,8 @@ paths:
                 properties:
                   version: {type: string, examples: ["0.1.0"]}
                   commit: {type: string, description: "The git commit built, or `unknown`."}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
   /ready:
@@ -248,6 +263,7 @@ paths:
               operationId: listProfileEndorsements
               parameters: {address: "$response.body#/items/0/owner"}
         "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -267,6 +283,7 @@ paths:
               schema: {$ref: "#/components/schemas/ProfileDetail"}
         "400": {$ref: "#/components/responses/BadRequest"}
         "404": {$ref: "#/components/responses/NotFound"}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -288,6 +305,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/SkillPage"}
         "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -308,6 +326,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/ClaimPage"}
         "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -332,6 +351,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/EndorsementPage"}
         "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -369,6 +389,7 @@ paths:
               operationId: getProfile
               parameters: {address: "$response.body#/items/0/owner"}
         "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -388,6 +409,7 @@ paths:
               schema: {$ref: "#/components/schemas/Skill"}
         "400": {$ref: "#/components/responses/BadRequest"}
         "404": {$ref: "#/components/responses/NotFound"}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -409,6 +431,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/EndorsementPage"}
         "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -447,6 +470,7 @@ paths:
               operationId: getProfile
               parameters: {address: "$response.body#/items/0/claimant"}
         "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -466,6 +490,7 @@ paths:
               schema: {$ref: "#/components/schemas/Claim"}
         "400": {$ref: "#/components/responses/BadRequest"}
         "404": {$ref: "#/components/responses/NotFound"}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -496,6 +521,7 @@ paths:
               operationId: getVerifier
               parameters: {address: "$response.body#/items/0/account"}
         "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -515,6 +541,7 @@ paths:
               schema: {$ref: "#/components/schemas/VerifierDetail"}
         "400": {$ref: "#/components/responses/BadRequest"}
         "404": {$ref: "#/components/responses/NotFound"}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -530,6 +557,7 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Stats"}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -545,6 +573,7 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Contracts"}
+        "401": {$ref: "#/components/responses/BadAPIKey"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
@@ -553,7 +582,12 @@ components:
     bearerAuth:
       type: http
       scheme: bearer
-      description: An access token from `POST /api/v1/auth/verify` (Sign-In with Ethereum) or an API key.
+      description: An access token from `POST /api/v1/auth/verify` (Sign-In with Ethereum).
+    apiKey:
+      type: apiKey
+      in: header
+      name: X-API-Key
+      description: An API key issued by an administrator; requests with a valid key count against the key's own rate limit instead of the client IP's.
 
   parameters:
     Limit:
@@ -616,6 +650,19 @@ components:
             detail: "not an Ethereum address (0x and 40 hex digits): 0x12"
             instance: /api/v1/profiles/0x12
             parameter: address
+    BadAPIKey:
+      description: The request carries an `X-API-Key` header that holds no active key (rate-limited routes check it before anything else).
+      headers:
+        X-Takumi-Paused: {$ref: "#/components/headers/Paused"}
+      content:
+        application/problem+json:
+          schema: {$ref: "#/components/schemas/Problem"}
+          example:
+            type: https://takumi.dev/problems/bad-api-key
+            title: Unknown API key
+            status: 401
+            detail: the X-API-Key header holds no active key
+            instance: /api/v1/profiles
     Unauthorized:
       description: Missing, malformed or expired credentials (for the authenticated routes).
       headers:
@@ -706,7 +753,7 @@ components:
         type:
           type: string
           format: uri
-          description: "`https://takumi.dev/problems/` and the kind: `bad-parameter`, `not-found`, `method-not-allowed`, `body-too-large`, `rate-limited`, `unavailable`, `internal`, or `http-<status>`."
+          description: "`https://takumi.dev/problems/` and the kind: `bad-parameter`, `not-found`, `method-not-allowed`, `body-too-large`, `bad-api-key`, `rate-limited`, `unavailable`, `internal`, or `http-<status>`."
           examples: [https://takumi.dev/problems/bad-parameter]
         title: {type: string, description: "Short summary of the kind of problem."}
         status: {type: integer, minimum: 400, maximum: 599}
