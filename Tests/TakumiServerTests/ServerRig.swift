@@ -47,13 +47,7 @@ enum ServerRig {
                 rpcHead: { (try await client.blockNumber(), "test") },
                 indexer: nil,
                 checkpoint: { try await store.state(chain: chain) },
-                pausedContracts: {
-                    var paused: [String: Bool] = [:]
-                    for row in try await reader.rows(.contractState, chain: chain, limit: 100) {
-                        if let name = row["contract"]?.text { paused[name] = row["paused"]?.bool ?? false }
-                    }
-                    return paused
-                }
+                pausedContracts: { try await reader.pausedContracts(chain: chain) }
             ),
             logger: quietLogger, metricsFactory: factory
         )

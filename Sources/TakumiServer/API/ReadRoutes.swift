@@ -150,10 +150,7 @@ struct ReadRoutes: Sendable {
     }
 
     func contractsResponse() async throws -> Response {
-        let states = try await reader.rows(.contractState, chain: chain, limit: 1_000)
-        var paused: [String: Bool] = [:]
-        for row in states { if let name = row["contract"]?.text { paused[name] = row["paused"]?.bool ?? false } }
-        return JSONResponse.make(contracts.render(paused: paused))
+        JSONResponse.make(contracts.render(paused: try await reader.pausedContracts(chain: chain)))
     }
 
     // MARK: Helpers

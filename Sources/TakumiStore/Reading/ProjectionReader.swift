@@ -72,6 +72,15 @@ public struct ProjectionReader: Sendable {
         return Int(count)
     }
 
+    /// Each contract's paused flag on `chain`, as indexed (`contract_state`).
+    public func pausedContracts(chain: String) async throws -> [String: Bool] {
+        var paused: [String: Bool] = [:]
+        for row in try await rows(.contractState, chain: chain, limit: 1_000) {
+            if let name = row["contract"]?.text { paused[name] = row["paused"]?.bool ?? false }
+        }
+        return paused
+    }
+
     /// `chain_events` rows of `chain` (all events, decoded or raw).
     public func eventCount(chain: String) async throws -> Int {
         var sql = BoundSQL("SELECT COUNT(*) FROM chain_events WHERE chain = ")

@@ -64,13 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let checkpointProbe: @Sendable () async throws -> IndexerState? = { try await store.state(chain: chain) }
-        let pausedProbe: @Sendable () async throws -> [String: Bool] = {
-            var paused: [String: Bool] = [:]
-            for row in try await reader.rows(.contractState, chain: chain, limit: 1_000) {
-                if let name = row["contract"]?.text { paused[name] = row["paused"]?.bool ?? false }
-            }
-            return paused
-        }
+        let pausedProbe: @Sendable () async throws -> [String: Bool] = { try await reader.pausedContracts(chain: chain) }
         let listenPort = port ?? config.port
         var serverConfiguration = ServerConfiguration(
             host: host, port: listenPort, chain: chain, finalityDepth: indexerConfiguration.finalityDepth,
