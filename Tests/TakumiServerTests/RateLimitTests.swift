@@ -80,7 +80,11 @@ struct RateLimitTests {
     @Test("a Redis budget is shared by two application instances")
     func sharedInRedis() async throws {
         let (host, port) = try TestServices.redisEndpoint()
-        let redis = RedisClient(configuration: .init(url: RedisURL(host: host, port: port)), logger: ServerRig.quietLogger)
+        // A long command timeout: on a loaded machine a slow reply must not turn
+        // into a fail-open pass (that path has its own test below).
+        var configuration = RedisClient.Configuration(url: RedisURL(host: host, port: port))
+        configuration.commandTimeout = .seconds(60)
+        let redis = RedisClient(configuration: configuration, logger: ServerRig.quietLogger)
         // Each run its own keys: the budget key is the client IP, so flush what a previous run left.
         _ = try await redis.del(["takumi:ratelimit:ip:unknown"])
         let limiter = RedisRateLimiter(redis: redis, logger: ServerRig.quietLogger)
