@@ -127,7 +127,7 @@ struct CrashTests {
                 default:
                     #expect(hashAfter == 0, "block \(target) is below the journal window: the rollback rebuilds from chain_events")
                 }
-                let maxID = try await reader.int("SELECT MAX(id) FROM chain_events")
+                let maxXmin = try await reader.int("SELECT MAX(xmin::text::bigint) FROM chain_events")
                 let eventsAfter = try await reader.int("SELECT COUNT(*) FROM chain_events WHERE chain = '\(label)' AND block_number > \(target)")
                 #expect(eventsAfter > 0, "there is something to roll back after block \(target)")
 
@@ -160,7 +160,7 @@ struct CrashTests {
 
                 // The restart redid the rollback: every event after the target was deleted and fetched again, once.
                 let refetched = try await reader.int(
-                    "SELECT COUNT(*) FROM chain_events WHERE chain = '\(label)' AND block_number > \(target) AND id > \(maxID)"
+                    "SELECT COUNT(*) FROM chain_events WHERE chain = '\(label)' AND block_number > \(target) AND xmin::text::bigint > \(maxXmin)"
                 )
                 #expect(refetched == eventsAfter, "every event after block \(target) re-indexed by the restart")
                 let final = try await oracles.finalIssues(reader, store: database.store, backend: .postgresql)

@@ -38,7 +38,7 @@ extension SeededChainTests {
                 #expect(UInt64(journalFloor) > head - 32, "only the unfinalized blocks are journaled")
 
                 for (n, place) in [(head - 300, "below the journal window"), (head - 10, "inside the journal window")] {
-                    let maxID = try await reader.int("SELECT MAX(id) FROM chain_events")
+                    let maxXmin = try await reader.int("SELECT MAX(xmin::text::bigint) FROM chain_events")
                     let eventsAfter = try await reader.int("SELECT COUNT(*) FROM chain_events WHERE chain = 'sepolia' AND block_number > \(n)")
                     #expect(eventsAfter > 0, "there is something to re-index after block \(n)")
 
@@ -82,9 +82,9 @@ extension SeededChainTests {
                     let after = try await reader.dump(chain: "sepolia")
                     let differences = after.differences(from: before)
                     #expect(differences.isEmpty, "after resync from \(n) (\(place)):\n\(differences.joined(separator: "\n"))")
-                    // Every event after n was deleted and fetched again (new identities), none twice.
+                    // Every event after n was deleted and fetched again (written by later transactions: newer xmin), none twice.
                     let refetched = try await reader.int(
-                        "SELECT COUNT(*) FROM chain_events WHERE chain = 'sepolia' AND block_number > \(n) AND id > \(maxID)"
+                        "SELECT COUNT(*) FROM chain_events WHERE chain = 'sepolia' AND block_number > \(n) AND xmin::text::bigint > \(maxXmin)"
                     )
                     #expect(refetched == eventsAfter)
                     let duplicates = try await reader.int(
@@ -118,14 +118,14 @@ extension SeededChainTests {
                 let serving = try Rig.indexer(chain, store: database.store, transport: transport, registry: registry, batch: 50)
                 let running = RunningIndexer(serving)
                 let n: UInt64 = 200
-                let maxID: Int
+                let maxXmin: Int
                 do {
                     try await eventually("indexed past block 500") { (serving.status.syncedBlock ?? 0) >= 500 }
                     gate.arm()
                     try await eventually("a batch holds at eth_getLogs") { gate.isHolding }
                     // Why an operator resyncs: a projection row went wrong.
                     try await TestServices.execute("UPDATE skills SET name = 'corrupted' WHERE chain = 'sepolia' AND id = 1;", on: url)
-                    maxID = try await reader.int("SELECT MAX(id) FROM chain_events")
+                    maxXmin = try await reader.int("SELECT MAX(xmin::text::bigint) FROM chain_events")
                     try await TestServices.execute("UPDATE indexer_state SET last_synced_block = \(n) WHERE chain = 'sepolia';", on: url)
                     gate.open()
                     try await Task.sleep(for: .milliseconds(500))  // the operator types the restart command
@@ -146,7 +146,7 @@ extension SeededChainTests {
                 }
                 let eventsAfter = try await reader.int("SELECT COUNT(*) FROM chain_events WHERE chain = 'sepolia' AND block_number > \(n)")
                 let refetched = try await reader.int(
-                    "SELECT COUNT(*) FROM chain_events WHERE chain = 'sepolia' AND block_number > \(n) AND id > \(maxID)"
+                    "SELECT COUNT(*) FROM chain_events WHERE chain = 'sepolia' AND block_number > \(n) AND xmin::text::bigint > \(maxXmin)"
                 )
                 #expect(refetched == eventsAfter, "every event after block \(n) was re-indexed")
                 let indexed = try await reader.dump(chain: "sepolia")

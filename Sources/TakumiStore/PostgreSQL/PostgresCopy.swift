@@ -2,12 +2,12 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The bulk event insert on PostgreSQL, in chain order (block, log index), so
-/// `chain_events.id` follows the chain.
+/// The bulk event insert on PostgreSQL, in chain order (block, log index):
+/// the order of `chain_events`' primary key, so its index grows at the end.
 ///
 /// Normally none of a batch's events is stored yet (the checkpoint commits
 /// with them), so they are copied straight into `chain_events` inside a
-/// savepoint: the cheapest way into a table with four indexes. An event that
+/// savepoint: the cheapest way into an indexed table. An event that
 /// is already there (a re-delivered batch) violates the unique key; then the
 /// savepoint is rolled back and the batch goes the careful way: COPY into a
 /// temporary table that lives only inside the transaction, then one
@@ -44,7 +44,7 @@ enum PostgresCopy {
         try await connection.query("""
             INSERT INTO chain_events (\(unescaped: list))
             SELECT \(unescaped: list) FROM chain_events_incoming ORDER BY block_number, log_index
-            ON CONFLICT (chain, tx_hash, log_index) DO NOTHING
+            ON CONFLICT (chain, block_number, log_index) DO NOTHING
             """, logger: logger)
         // ON COMMIT DROP would do it at the end; dropping now lets a batch insert twice.
         try await connection.query("DROP TABLE chain_events_incoming", logger: logger)

@@ -37,7 +37,7 @@ struct SQLiteExecutor: SQLExecutor {
         try await pool.writeWithoutTransaction { db in
             let statement = try db.makeStatement(sql: """
                 INSERT INTO chain_events (chain, block_number, block_hash, tx_hash, log_index, address, event_name, topics, data, args)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chain, tx_hash, log_index) DO NOTHING
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chain, block_number, log_index) DO NOTHING
                 """)
             for row in rows {
                 try statement.execute(arguments: StatementArguments(row))

@@ -35,12 +35,13 @@ public struct Migration: Sendable, Hashable {
 /// (``StoreError/schemaTooNew(unknownVersions:latestKnown:)``).
 ///
 /// ```swift
-/// Migrations.latestVersion   // 1
+/// Migrations.latestVersion   // 3
 /// ```
 public enum Migrations {
     public static let all: [Migration] = [
         Migration(version: 1, name: "initial schema", postgres: InitialSchema.postgres, sqlite: InitialSchema.sqlite),
         Migration(version: 2, name: "api access and incidents", postgres: APIAccessSchema.postgres, sqlite: APIAccessSchema.sqlite),
+        Migration(version: 3, name: "chain events keyed by position", postgres: ChainEventsKeySchema.postgres, sqlite: ChainEventsKeySchema.sqlite),
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -93,7 +93,7 @@ enum DatabaseReader: Sendable {
 
     typealias Row = [String: String?]
 
-    /// Every `chain_events` row of `chain` but its identity `id`, keyed by tx hash and log index.
+    /// Every `chain_events` row of `chain`, keyed by tx hash and log index.
     func events(chain: String) async throws -> [String: Row] {
         let columns = ["block_number", "block_hash", "tx_hash", "log_index", "address", "event_name", "topics", "data", "args"]
         let select = columns.map { "CAST(\($0) AS TEXT)" }.joined(separator: ", ")
