@@ -12,7 +12,8 @@ import TakumiStore
 /// - `POST auth/verify` `{message, signature}` → `{accessToken, refreshToken, tokenType, expiresIn, address, role}`
 /// - `POST auth/refresh` `{refreshToken}` → a new pair; the old refresh token is spent
 /// - `POST auth/logout` (Bearer access token, or `{refreshToken}`) → 204, the session family revoked
-/// - `GET me` (Bearer) → `{address, role, profile, claims, assignedClaims}`
+/// - `GET me?limit=` (Bearer) → `{address, role, profile, claims, assignedClaims}`, the last two pages `{items, nextCursor}`
+/// - `GET me/claims`, `GET me/assigned-claims` (Bearer) `?limit=&cursor=` → the next pages of those lists
 ///
 /// Access tokens are HS256 JWTs for 15 minutes; refresh tokens are opaque,
 /// single use, stored as SHA-256 and grouped in a family per sign-in. Every
@@ -46,7 +47,6 @@ struct AuthRoutes: Sendable {
     }
 
     static let refreshMarker = "rt_"
-    static let maxClaims = 100
 
     func add<Context: RequestContext>(to group: RouterGroup<Context>) {
         group.get("auth/nonce", use: guarded { _, _ in try await self.nonce() })
@@ -54,6 +54,8 @@ struct AuthRoutes: Sendable {
         group.post("auth/refresh", use: guarded { request, _ in try await self.refresh(request) })
         group.post("auth/logout", use: guarded { request, _ in try await self.logout(request) })
         group.get("me", use: guarded { request, _ in try await self.me(request) })
+        group.get("me/claims", use: guarded { request, _ in try await self.myClaims(request, assigned: false) })
+        group.get("me/assigned-claims", use: guarded { request, _ in try await self.myClaims(request, assigned: true) })
     }
 
     /// Answers ``AuthFailure``s as 401 problems (counted); everything else
@@ -79,7 +81,10 @@ struct AuthRoutes: Sendable {
         do {
             nonce = try await nonces.issue(ttl: configuration.nonceTTL)
         } catch let error as NonceStoreError {
-            throw Problem.unavailable(error.description)
+            switch error {
+            case .full: throw Problem.unavailable(error.description)
+            case .unavailable: throw Self.dependencyUnavailable("no sign-in nonce can be issued now: \(error.description); try again shortly")
+            }
         }
         let expiresAt = Date().addingTimeInterval(configuration.nonceTTL.seconds)
         return Self.json(["nonce": nonce, "expiresAt": RFC3339Timestamp(expiresAt).text])
@@ -118,8 +123,18 @@ struct AuthRoutes: Sendable {
         } catch {
             throw AuthFailure(error)
         }
-        guard try await nonces.consume(message.nonce) else {
-            if try await nonces.wasConsumed(message.nonce) {
+        let consumed: Bool
+        do {
+            consumed = try await nonces.consume(message.nonce)
+        } catch let error as NonceStoreError {
+            // Not an authentication failure: the message may be fine. Its
+            // nonce is most likely unspent, so the same message can be sent
+            // again once the store answers (unless it expires first).
+            throw Self.dependencyUnavailable("the sign-in nonce cannot be checked now: \(error.description); send the signed message again shortly")
+        }
+        guard consumed else {
+            // Only to word the refusal: if the store cannot say, it is an unknown nonce.
+            if (try? await nonces.wasConsumed(message.nonce)) == true {
                 throw AuthFailure(.replay, "this nonce was already used to sign in; ask for a new one")
             }
             throw AuthFailure(.nonce, "the nonce was not issued by this server or has expired; ask for a new one")
@@ -188,21 +203,51 @@ struct AuthRoutes: Sendable {
         return Response(status: .noContent)
     }
 
+    /// My profile and the first page of each of my claim lists (`limit`
+    /// applies to both); `me/claims` and `me/assigned-claims` continue them
+    /// with `cursor` = a page's `nextCursor`.
     func me(_ request: Request) async throws -> Response {
         let claims = try await authenticate(request)
         let owner = claims.subject.lowercased
-        let head = monitor.snapshot.head
-        let renderer = RowRenderer(finalizedBlock: head.map { $0 > finalityDepth ? $0 - finalityDepth : 0 }, head: head)
+        let limit = try ReadRoutes.limit(request)
+        let renderer = self.renderer
         let profile = try await reader.row(.profiles, key: RowKey([.text(chain), .text(owner)]))
-        let ownClaims = try await reader.rows(.skillClaims, chain: chain, where: [.equals("claimant", .text(owner))], limit: Self.maxClaims)
-        let assigned = try await reader.rows(
-            .skillClaims, chain: chain, where: [.equals("verifier", .text(owner)), .equals("status", .text("assigned"))], limit: Self.maxClaims
-        )
+        let ownClaims = try await claimPage(Self.claimConditions(owner, assigned: false), after: nil, limit: limit, renderer: renderer)
+        let assigned = try await claimPage(Self.claimConditions(owner, assigned: true), after: nil, limit: limit, renderer: renderer)
         return Self.json([
             "address": claims.subject.checksummed, "role": effectiveRole(claims).rawValue,
             "profile": profile.map(renderer.render) ?? NSNull(),
-            "claims": ownClaims.map(renderer.render), "assignedClaims": assigned.map(renderer.render),
+            "claims": ownClaims, "assignedClaims": assigned,
         ])
+    }
+
+    /// `GET me/claims` (claims I made) or `GET me/assigned-claims` (claims
+    /// assigned to me for review, still open): pages in id order, like `/claims`.
+    func myClaims(_ request: Request, assigned: Bool) async throws -> Response {
+        let claims = try await authenticate(request)
+        let limit = try ReadRoutes.limit(request)
+        let cursor = try ReadRoutes.cursor(request, for: .skillClaims)
+        let page = try await claimPage(Self.claimConditions(claims.subject.lowercased, assigned: assigned), after: cursor, limit: limit, renderer: renderer)
+        return Self.json(page)
+    }
+
+    static func claimConditions(_ address: String, assigned: Bool) -> [ProjectionReader.Condition] {
+        assigned ? [.equals("verifier", .text(address)), .equals("status", .text("assigned"))] : [.equals("claimant", .text(address))]
+    }
+
+    /// One keyset page of `skill_claims`: `{items, nextCursor}`, one row
+    /// more fetched than shown to know whether another page follows.
+    func claimPage(_ conditions: [ProjectionReader.Condition], after cursor: StoreValue?, limit: Int, renderer: RowRenderer) async throws -> [String: Any] {
+        let rows = try await reader.rows(.skillClaims, chain: chain, where: conditions, after: cursor, limit: limit + 1)
+        let shown = rows.prefix(limit)
+        var next: Any = NSNull()
+        if rows.count > limit, case let .int(id)? = shown.last?["id"] { next = String(id) }
+        return ["items": shown.map(renderer.render), "nextCursor": next]
+    }
+
+    var renderer: RowRenderer {
+        let head = monitor.snapshot.head
+        return RowRenderer(finalizedBlock: head.map { $0 > finalityDepth ? $0 - finalityDepth : 0 }, head: head)
     }
 
     // MARK: Tokens
@@ -278,6 +323,15 @@ struct AuthRoutes: Sendable {
         } catch {
             throw badBody(shape)
         }
+    }
+
+    /// 503 `dependency-unavailable`: a store the route needs (Redis) does not
+    /// answer. Distinct from `unavailable` (the server itself is saturated),
+    /// so clients and alerts can tell an outage from back-pressure.
+    static func dependencyUnavailable(_ detail: String) -> Problem {
+        var problem = Problem(status: .serviceUnavailable, kind: "dependency-unavailable", title: "Dependency unavailable", detail: detail)
+        problem.headers[.retryAfter] = "5"
+        return problem
     }
 
     static func badBody(_ shape: String) -> Problem {

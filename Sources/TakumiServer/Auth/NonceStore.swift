@@ -3,8 +3,8 @@ import Foundation
 import Synchronization
 
 /// The nonces of Sign-In with Ethereum: each issued for a while, and
-/// accepted once. A Redis implementation shares them between API processes;
-/// ``InMemoryNonceStore`` serves a single process.
+/// accepted once. ``RedisNonceStore`` shares them between API processes
+/// (`REDIS_URL`); ``InMemoryNonceStore`` serves a single process.
 ///
 /// ```swift
 /// let nonce = try await nonces.issue(ttl: .seconds(300))   // the wallet signs a message with it
@@ -28,10 +28,14 @@ extension NonceStore {
 public enum NonceStoreError: Error, Sendable, CustomStringConvertible {
     /// Too many unexpired nonces: someone is asking for them faster than wallets sign.
     case full(capacity: Int)
+    /// The shared store (Redis) did not answer: no nonce can be issued or
+    /// checked until it does. The reason never holds credentials.
+    case unavailable(String)
 
     public var description: String {
         switch self {
         case let .full(capacity): "\(capacity) sign-in nonces are outstanding; try again shortly"
+        case let .unavailable(reason): "the sign-in nonce store does not answer (\(reason))"
         }
     }
 }

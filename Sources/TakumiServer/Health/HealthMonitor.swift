@@ -31,12 +31,15 @@ public final class HealthMonitor: Service, Sendable {
         public var pausedContracts: @Sendable () async throws -> [String: Bool]
         /// Redis, when configured: nil means "not configured" (in-process fallbacks).
         public var redis: (@Sendable () async throws -> Void)?
+        /// Unresolved incidents for `/status` (nil: not listed, the page says so).
+        public var openIncidents: (@Sendable () async throws -> [IncidentRecord])?
 
         public init(
             chain: String, database: @escaping @Sendable () async throws -> DatabaseHealth,
             rpcHead: @escaping @Sendable () async throws -> (head: UInt64, endpoint: String?),
             indexer: (@Sendable () -> IndexerProgress)?, checkpoint: @escaping @Sendable () async throws -> IndexerState?,
-            pausedContracts: @escaping @Sendable () async throws -> [String: Bool], redis: (@Sendable () async throws -> Void)? = nil
+            pausedContracts: @escaping @Sendable () async throws -> [String: Bool], redis: (@Sendable () async throws -> Void)? = nil,
+            openIncidents: (@Sendable () async throws -> [IncidentRecord])? = nil
         ) {
             self.chain = chain
             self.database = database
@@ -45,6 +48,7 @@ public final class HealthMonitor: Service, Sendable {
             self.checkpoint = checkpoint
             self.pausedContracts = pausedContracts
             self.redis = redis
+            self.openIncidents = openIncidents
         }
     }
 
@@ -100,7 +104,8 @@ public final class HealthMonitor: Service, Sendable {
         async let checkpoint = Self.bounded(timeout) { try await self.probes.checkpoint() }
         async let paused = Self.bounded(timeout) { try await self.probes.pausedContracts() }
         async let redis = Self.probeIfConfigured(probes.redis, timeout)
-        let results = await (database, rpc, checkpoint, paused, redis)
+        async let incidents = Self.probeIfConfigured(probes.openIncidents, timeout)
+        let results = await (database, rpc, checkpoint, paused, redis, incidents)
         let indexer = probes.indexer?()
         let now = Date()
 
@@ -129,6 +134,9 @@ public final class HealthMonitor: Service, Sendable {
             next.indexerError = stored?.lastError
         }
         if case let .success(paused) = results.3 { next.paused = paused }
+        // A failed read keeps the last list: the database's own state is
+        // shown above it, and an incident does not end because a query did.
+        if case let .success(incidents)? = results.5 { next.openIncidents = incidents }
         switch results.4 {
         case nil: next.redis = .notConfigured
         case .success?: next.redis = .up(detail: "redis", latencyMilliseconds: nil)
@@ -153,7 +161,7 @@ public final class HealthMonitor: Service, Sendable {
         upGauges["indexer"]?.record(next.indexerHealthy(at: now) ? 1 : 0)
     }
 
-    static func probeIfConfigured(_ probe: (@Sendable () async throws -> Void)?, _ timeout: Duration) async -> Result<Void, any Error>? {
+    static func probeIfConfigured<T: Sendable>(_ probe: (@Sendable () async throws -> T)?, _ timeout: Duration) async -> Result<T, any Error>? {
         guard let probe else { return nil }
         return await bounded(timeout, probe)
     }
@@ -243,6 +251,8 @@ public struct HealthSnapshot: Sendable {
     public var indexerRunning: Bool?
     public var indexerStopped = false
     public var paused: [String: Bool] = [:]
+    /// Unresolved incidents as last read (nil: not read yet, or not tracked by this process).
+    public var openIncidents: [IncidentRecord]?
     public var maxReadyLag: UInt64 = 50
     public var maxHeadAge: Double = 120
 

@@ -1,7 +1,9 @@
+import Ethereum
 import Foundation
 import Hummingbird
 import NIOCore
 import Takumi
+import TakumiStore
 
 /// `/health`, `/ready`, `/metrics`, `/metrics/indexer` and the `/status`
 /// page: all answered from the health monitor's last probe, never by
@@ -38,7 +40,7 @@ struct HealthRoutes: Sendable {
             ])
         }
         router.get("status") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: StatusPage.render(monitor.snapshot, build: build))))
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: StatusPage.render(monitor.snapshot, build: build, incidentsTracked: monitor.probes.openIncidents != nil))))
         }
     }
 
@@ -76,7 +78,7 @@ struct HealthRoutes: Sendable {
 
 /// A plain HTML page an operator (or a user) can read without JavaScript.
 enum StatusPage {
-    static func render(_ snapshot: HealthSnapshot, build: BuildInfo) -> String {
+    static func render(_ snapshot: HealthSnapshot, build: BuildInfo, incidentsTracked: Bool = true, now: Date = Date()) -> String {
         let status = snapshot.status()
         let pausedNames = snapshot.paused.filter(\.value).keys.sorted()
         var html = """
@@ -104,9 +106,36 @@ enum StatusPage {
         html += "<tr><td>Indexed to</td><td>\(snapshot.synced.map(String.init) ?? "nothing yet")</td></tr>\n"
         html += "<tr><td>Lag (blocks)</td><td>\(snapshot.lag.map(String.init) ?? "unknown")</td></tr>\n"
         if let error = snapshot.indexerError { html += "<tr><td>Indexer error</td><td>\(escape(error))</td></tr>\n" }
-        html += "</table>\n<h2>Open incidents</h2>\n<p>Incidents are not tracked by this version yet.</p>\n"
+        html += "</table>\n" + incidents(snapshot.openIncidents, tracked: incidentsTracked, now: now)
         html += "<p><small>takumi \(escape(build.version)) (\(escape(build.commit)))</small></p>\n</body></html>\n"
         return html
+    }
+
+    /// The unresolved incidents as a table (title and summary are free text
+    /// typed by people, so escaped like everything else on the page). Who
+    /// opened an incident is left out: the page is public.
+    static func incidents(_ incidents: [IncidentRecord]?, tracked: Bool, now: Date) -> String {
+        var html = "<h2>Open incidents</h2>\n"
+        guard tracked else { return html + "<p>This process does not list incidents.</p>\n" }
+        guard let incidents else { return html + "<p>Not known yet: the incident list has not been read from the database.</p>\n" }
+        guard !incidents.isEmpty else { return html + "<p class=\"ok\">No open incidents.</p>\n" }
+        html += "<table>\n<tr><th>Severity</th><th>Incident</th><th>Status</th><th>Opened</th></tr>\n"
+        for incident in incidents {
+            let opened = RFC3339Timestamp(incident.openedAt).text
+            var description = "<strong>#\(incident.id) \(escape(incident.title))</strong>"
+            if !incident.summary.isEmpty { description += "<br>" + escape(incident.summary) }
+            html += "<tr><td>\(escape(incident.severity))</td><td>\(description)</td><td>\(escape(incident.status))</td>"
+                + "<td><time datetime=\"\(escape(opened))\">\(escape(opened))</time> (\(age(from: incident.openedAt, to: now)) ago)</td></tr>\n"
+        }
+        return html + "</table>\n"
+    }
+
+    /// `3 min`, `2 h 5 min`, `4 d 2 h`: how long an incident has been open, at a glance.
+    static func age(from start: Date, to now: Date) -> String {
+        let minutes = max(0, Int(now.timeIntervalSince(start) / 60))
+        if minutes < 60 { return "\(minutes) min" }
+        if minutes < 24 * 60 { return "\(minutes / 60) h \(minutes % 60) min" }
+        return "\(minutes / (24 * 60)) d \(minutes / 60 % 24) h"
     }
 
     static func escape(_ text: String) -> String {

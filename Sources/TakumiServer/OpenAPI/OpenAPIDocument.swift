@@ -15,9 +15,10 @@ import Takumi
 ///   the contract test notices a new column; clients should still ignore
 ///   unknown fields.
 /// - Every error is `application/problem+json` (`#/components/schemas/Problem`).
-/// - Auth routes (`/api/v1/auth/...`, `/api/v1/me`, `/api/v1/admin/...`) go
-///   under `paths` with `security: [{bearerAuth: []}]` and the `Unauthorized`
-///   / `Forbidden` responses, which are already in `components`.
+/// - Routes that need a signed-in account (`/api/v1/me…`, `/api/v1/admin/…`)
+///   declare `security: [{bearerAuth: []}]` and the `Unauthorized` (and,
+///   for admin routes, `Forbidden`) responses. `OpenAPIDocumentTests`
+///   fails when a route of the router is missing here, or the reverse.
 enum OpenAPIDocument {
     static let yaml = #"""
 openapi: 3.1.0
@@ -54,6 +55,13 @@ info:
     * With `takumi serve --cache-ttl-ms N`, `GET /api/v1` answers (200 only)
       may come from memory for N ms and say `X-Cache: hit` or `miss`.
     * Objects may gain fields; clients should ignore fields they do not know.
+    * Authentication (Sign-In with Ethereum, tag `auth`): operations with
+      `bearerAuth` need `Authorization: Bearer <access token>`; without it,
+      or with a token that is invalid, expired or signed out, the answer is
+      401 `auth-failed` with a `reason` and `WWW-Authenticate`. Admin
+      operations answer 403 `forbidden` to other accounts. `X-API-Key`
+      (`apiKey`) is never needed: it only moves a request onto that key's
+      own rate-limit budget.
   license:
     name: Proprietary
 tags:
@@ -68,6 +76,13 @@ tags:
     description: Totals, recent activity and the contracts a wallet acts on.
   - name: meta
     description: This document.
+  - name: auth
+    description: |
+      Sign-In with Ethereum (EIP-4361) and sessions: a nonce, the signed
+      message, then a 15-minute access token (`Authorization: Bearer …`) and
+      a single-use refresh token; the signed-in account (`/api/v1/me`).
+  - name: admin
+    description: API keys and the audit log, for admins (`ADMIN_ADDRESSES`) only; every request is audited.
 
 paths:
   /openapi.yaml:
@@ -577,6 +592,291 @@ paths:
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "500": {$ref: "#/components/responses/InternalError"}
 
+  /api/v1/auth/nonce:
+    get:
+      operationId: getSignInNonce
+      tags: [auth]
+      summary: A single-use nonce for a Sign-In with Ethereum message
+      description: |
+        Put `nonce` in the EIP-4361 message the wallet signs, then send the
+        message to `POST /api/v1/auth/verify` before `expiresAt` (five
+        minutes). Each nonce signs in once. With `REDIS_URL` set, nonces live
+        in Redis and every replica accepts them; while Redis does not answer
+        this is 503 `dependency-unavailable`.
+      responses:
+        "200":
+          description: A fresh nonce.
+          headers: &authHeaders
+            X-Takumi-Paused: {$ref: "#/components/headers/Paused"}
+            RateLimit-Limit: {$ref: "#/components/headers/RateLimitLimit"}
+            RateLimit-Remaining: {$ref: "#/components/headers/RateLimitRemaining"}
+            RateLimit-Reset: {$ref: "#/components/headers/RateLimitReset"}
+            Cache-Control: {$ref: "#/components/headers/NoStore"}
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Nonce"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
+        "500": {$ref: "#/components/responses/InternalError"}
+        "503": {$ref: "#/components/responses/ServiceUnavailable"}
+
+  /api/v1/auth/verify:
+    post:
+      operationId: signIn
+      tags: [auth]
+      summary: Sign in with a signed EIP-4361 message
+      description: |
+        Checked in order: the message parses (EIP-4361); its domain, URI and
+        chain id are this server's; Issued At, Expiration Time and Not Before
+        hold within 60 s of clock skew; the signature recovers to the
+        message's address; the nonce was issued here and is unused (it is
+        spent only by a message that passes every other check). Every
+        refusal is 401 `auth-failed` with a `reason`. While the nonce store
+        (Redis) does not answer: 503 `dependency-unavailable`, and the same
+        signed message may be sent again.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/SignInRequest"}
+      responses:
+        "200":
+          description: Signed in.
+          headers: *authHeaders
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Tokens"}
+        "400": {$ref: "#/components/responses/BadBody"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "413": {$ref: "#/components/responses/PayloadTooLarge"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
+        "500": {$ref: "#/components/responses/InternalError"}
+        "503": {$ref: "#/components/responses/ServiceUnavailable"}
+
+  /api/v1/auth/refresh:
+    post:
+      operationId: refreshSession
+      tags: [auth]
+      summary: Exchange a refresh token for a new token pair
+      description: |
+        The refresh token is spent: the answer carries its successor. A
+        refresh token presented a second time revokes its whole session
+        (every token of that sign-in): 401 `refresh-reused`.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/RefreshRequest"}
+      responses:
+        "200":
+          description: A new access token and refresh token.
+          headers: *authHeaders
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Tokens"}
+        "400": {$ref: "#/components/responses/BadBody"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "413": {$ref: "#/components/responses/PayloadTooLarge"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
+        "500": {$ref: "#/components/responses/InternalError"}
+
+  /api/v1/auth/logout:
+    post:
+      operationId: signOut
+      tags: [auth]
+      summary: End a session
+      description: |
+        Revokes the session of the Bearer access token or, without one, of
+        the refresh token in the body: its access and refresh tokens stop
+        working. Signing out of a session already ended is 204 too.
+      security:
+        - bearerAuth: []
+        - {}
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/RefreshRequest"}
+      responses:
+        "204":
+          description: Signed out.
+          headers: *authHeaders
+        "400": {$ref: "#/components/responses/BadBody"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "413": {$ref: "#/components/responses/PayloadTooLarge"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
+        "500": {$ref: "#/components/responses/InternalError"}
+
+  /api/v1/me:
+    get:
+      operationId: getMe
+      tags: [auth, profiles, claims]
+      summary: The signed-in account, its profile, and the first page of its claims and of the claims assigned to it
+      description: |
+        `claims` are the claims this address made; `assignedClaims` the
+        claims assigned to it as a verifier that are still `assigned`
+        (empty for an address that is no verifier). Both are pages of
+        `limit` claims in id order; continue them with `GET /api/v1/me/claims`
+        and `GET /api/v1/me/assigned-claims`, passing `nextCursor` as `cursor`.
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: "#/components/parameters/Limit"
+      responses:
+        "200":
+          description: The account.
+          headers: *authHeaders
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Me"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
+        "500": {$ref: "#/components/responses/InternalError"}
+
+  /api/v1/me/claims:
+    get:
+      operationId: listMyClaims
+      tags: [auth, claims]
+      summary: Claims made by the signed-in address, in id order
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: "#/components/parameters/Limit"
+        - $ref: "#/components/parameters/IdCursor"
+      responses:
+        "200":
+          description: A page of claims.
+          headers: *authHeaders
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ClaimPage"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
+        "500": {$ref: "#/components/responses/InternalError"}
+
+  /api/v1/me/assigned-claims:
+    get:
+      operationId: listMyAssignedClaims
+      tags: [auth, claims]
+      summary: Claims assigned to the signed-in verifier and still awaiting review, in id order
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: "#/components/parameters/Limit"
+        - $ref: "#/components/parameters/IdCursor"
+      responses:
+        "200":
+          description: A page of claims.
+          headers: *authHeaders
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ClaimPage"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
+        "500": {$ref: "#/components/responses/InternalError"}
+
+  /api/v1/admin/api-keys:
+    post:
+      operationId: createAPIKey
+      tags: [admin]
+      summary: Create an API key (the key is shown in this answer only)
+      description: |
+        For admins (addresses in `ADMIN_ADDRESSES`). Only the key's SHA-256
+        is stored. Clients send it as `X-API-Key`; its requests then count
+        against `requestsPerMinute` (or the server's default for keys)
+        instead of the client IP's budget. Written to the audit log.
+      security:
+        - bearerAuth: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/CreateAPIKeyRequest"}
+      responses:
+        "201":
+          description: The key, once.
+          headers: *authHeaders
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CreatedAPIKey"}
+        "400": {$ref: "#/components/responses/BadBody"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "413": {$ref: "#/components/responses/PayloadTooLarge"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
+        "500": {$ref: "#/components/responses/InternalError"}
+    get:
+      operationId: listAPIKeys
+      tags: [admin]
+      summary: Every API key, active or revoked, oldest first (never the key itself)
+      description: For admins; written to the audit log.
+      security:
+        - bearerAuth: []
+      responses:
+        "200":
+          description: The keys.
+          headers: *authHeaders
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/APIKeyList"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
+        "500": {$ref: "#/components/responses/InternalError"}
+
+  /api/v1/admin/api-keys/{id}:
+    delete:
+      operationId: revokeAPIKey
+      tags: [admin]
+      summary: Revoke an API key
+      description: For admins; revoking a revoked key is 204 too. Written to the audit log with its outcome.
+      security:
+        - bearerAuth: []
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema: {type: integer, minimum: 1, maximum: 9223372036854775807}
+      responses:
+        "204":
+          description: Revoked.
+          headers: *authHeaders
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
+        "500": {$ref: "#/components/responses/InternalError"}
+
+  /api/v1/admin/audit-log:
+    get:
+      operationId: getAuditLog
+      tags: [admin]
+      summary: The newest audit log entries, newest first
+      description: For admins. Every admin request is in the log, reads included; this one is written after it is answered.
+      security:
+        - bearerAuth: []
+      parameters:
+        - name: limit
+          in: query
+          description: How many entries.
+          schema: {type: integer, minimum: 1, maximum: 500, default: 50}
+      responses:
+        "200":
+          description: Entries.
+          headers: *authHeaders
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/AuditLog"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
+        "500": {$ref: "#/components/responses/InternalError"}
+
 components:
   securitySchemes:
     bearerAuth:
@@ -631,6 +931,9 @@ components:
     RateLimitReset:
       description: Seconds until the window resets.
       schema: {type: integer, minimum: 0}
+    NoStore:
+      description: Tokens and personal data are never cached.
+      schema: {type: string, enum: [no-store]}
 
   responses:
     BadRequest:
@@ -664,18 +967,62 @@ components:
             detail: the X-API-Key header holds no active key
             instance: /api/v1/profiles
     Unauthorized:
-      description: Missing, malformed or expired credentials (for the authenticated routes).
+      description: |
+        `auth-failed`: a refused sign-in, refresh token or access token
+        (missing, invalid, expired, or of a session that was signed out or
+        revoked); `reason` says which. Failures of the access token carry
+        `WWW-Authenticate` (RFC 6750). Also `bad-api-key`: the request
+        carries an `X-API-Key` that holds no active key.
       headers:
+        X-Takumi-Paused: {$ref: "#/components/headers/Paused"}
+        RateLimit-Limit: {$ref: "#/components/headers/RateLimitLimit"}
+        RateLimit-Remaining: {$ref: "#/components/headers/RateLimitRemaining"}
+        RateLimit-Reset: {$ref: "#/components/headers/RateLimitReset"}
         WWW-Authenticate:
+          description: "`Bearer realm=\"takumi\"`, with `error=\"invalid_token\"` when a token was presented."
           schema: {type: string}
       content:
         application/problem+json:
-          schema: {$ref: "#/components/schemas/Problem"}
+          schema: {$ref: "#/components/schemas/AuthProblem"}
+          example:
+            type: https://takumi.dev/problems/auth-failed
+            title: Authentication failed
+            status: 401
+            reason: token-missing
+            detail: "send Authorization: Bearer <access token>"
+            instance: /api/v1/me
     Forbidden:
-      description: The credentials do not grant this route (for the authenticated routes).
+      description: "`forbidden`: the signed-in account is not an admin."
+      headers:
+        X-Takumi-Paused: {$ref: "#/components/headers/Paused"}
+        RateLimit-Limit: {$ref: "#/components/headers/RateLimitLimit"}
+        RateLimit-Remaining: {$ref: "#/components/headers/RateLimitRemaining"}
+        RateLimit-Reset: {$ref: "#/components/headers/RateLimitReset"}
       content:
         application/problem+json:
           schema: {$ref: "#/components/schemas/Problem"}
+          example:
+            type: https://takumi.dev/problems/forbidden
+            title: Forbidden
+            status: 403
+            detail: this route is for admins; 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is not one
+            instance: /api/v1/admin/api-keys
+    BadBody:
+      description: "`bad-body`: the request body is not the JSON the operation takes (`parameter` names a field when one is at fault); or `bad-parameter` for a path parameter."
+      headers:
+        X-Takumi-Paused: {$ref: "#/components/headers/Paused"}
+        RateLimit-Limit: {$ref: "#/components/headers/RateLimitLimit"}
+        RateLimit-Remaining: {$ref: "#/components/headers/RateLimitRemaining"}
+        RateLimit-Reset: {$ref: "#/components/headers/RateLimitReset"}
+      content:
+        application/problem+json:
+          schema: {$ref: "#/components/schemas/Problem"}
+          example:
+            type: https://takumi.dev/problems/bad-body
+            title: Bad request body
+            status: 400
+            detail: 'the body must be JSON of the form {"refreshToken": string}'
+            instance: /api/v1/auth/refresh
     NotFound:
       description: No such resource (or, for any path the server does not know, no such route).
       headers:
@@ -736,13 +1083,28 @@ components:
         application/problem+json:
           schema: {$ref: "#/components/schemas/Problem"}
     ServiceUnavailable:
-      description: A dependency the route needs is down.
+      description: |
+        `dependency-unavailable`: a store the operation needs (Redis, for
+        sign-in nonces) does not answer; nothing was changed, retry after
+        `Retry-After` seconds. `unavailable`: the server cannot take more of
+        this now (too many outstanding nonces).
       headers:
+        X-Takumi-Paused: {$ref: "#/components/headers/Paused"}
+        RateLimit-Limit: {$ref: "#/components/headers/RateLimitLimit"}
+        RateLimit-Remaining: {$ref: "#/components/headers/RateLimitRemaining"}
+        RateLimit-Reset: {$ref: "#/components/headers/RateLimitReset"}
         Retry-After:
+          description: Seconds to wait before trying again.
           schema: {type: integer, minimum: 0}
       content:
         application/problem+json:
           schema: {$ref: "#/components/schemas/Problem"}
+          example:
+            type: https://takumi.dev/problems/dependency-unavailable
+            title: Dependency unavailable
+            status: 503
+            detail: "no sign-in nonce can be issued now: the sign-in nonce store does not answer (Redis unavailable: cannot connect to 127.0.0.1:6379); try again shortly"
+            instance: /api/v1/auth/nonce
 
   schemas:
     Problem:
@@ -753,13 +1115,138 @@ components:
         type:
           type: string
           format: uri
-          description: "`https://takumi.dev/problems/` and the kind: `bad-parameter`, `not-found`, `method-not-allowed`, `body-too-large`, `bad-api-key`, `rate-limited`, `unavailable`, `internal`, or `http-<status>`."
+          description: "`https://takumi.dev/problems/` and the kind: `bad-parameter`, `not-found`, `method-not-allowed`, `body-too-large`, `bad-api-key`, `bad-body`, `auth-failed`, `forbidden`, `rate-limited`, `unavailable`, `dependency-unavailable`, `internal`, or `http-<status>`."
           examples: [https://takumi.dev/problems/bad-parameter]
         title: {type: string, description: "Short summary of the kind of problem."}
         status: {type: integer, minimum: 400, maximum: 599}
         detail: {type: string, description: "What went wrong with this request."}
         instance: {type: string, description: "The request path."}
         parameter: {type: string, description: "The query or path parameter at fault (400 only)."}
+    AuthProblem:
+      description: A 401 problem; `auth-failed` ones say why in `reason`.
+      allOf:
+        - {$ref: "#/components/schemas/Problem"}
+        - type: object
+          properties:
+            reason:
+              type: string
+              description: |
+                Present on `auth-failed`. Sign-in: `malformed`, `domain`,
+                `uri`, `chain`, `nonce` (not issued here, or expired),
+                `replay` (already used), `expired`, `not-yet-valid`,
+                `issued-in-future`, `signature`. Refresh tokens:
+                `refresh-invalid`, `refresh-expired`, `refresh-revoked`,
+                `refresh-reused`. Access tokens: `token-missing`,
+                `token-invalid`, `token-expired`, `session-revoked`.
+              enum: [malformed, domain, uri, chain, nonce, replay, expired, not-yet-valid, issued-in-future, signature,
+                     refresh-invalid, refresh-expired, refresh-revoked, refresh-reused,
+                     token-missing, token-invalid, token-expired, session-revoked]
+
+    Nonce:
+      type: object
+      required: [nonce, expiresAt]
+      additionalProperties: false
+      properties:
+        nonce: {type: string, pattern: "^[0-9A-Za-z]{8,}$", description: "For the message's `Nonce:` line."}
+        expiresAt: {type: string, format: date-time, description: "The nonce is refused after this (RFC 3339, UTC)."}
+    SignInRequest:
+      type: object
+      required: [message, signature]
+      properties:
+        message: {type: string, description: "The EIP-4361 message exactly as the wallet signed it."}
+        signature:
+          type: string
+          description: The wallet's `personal_sign` (EIP-191) signature, 65 bytes as hex.
+          pattern: "^(0x)?[0-9a-fA-F]{130}$"
+    RefreshRequest:
+      type: object
+      required: [refreshToken]
+      properties:
+        refreshToken: {type: string, description: "A refresh token from `signIn` or `refreshSession`."}
+    Tokens:
+      type: object
+      required: [accessToken, refreshToken, tokenType, expiresIn, address, role]
+      additionalProperties: false
+      properties:
+        accessToken: {type: string, description: "An HS256 JWT; send it as `Authorization: Bearer …`."}
+        refreshToken: {type: string, pattern: "^rt_", description: "Opaque, single use; keep it secret."}
+        tokenType: {type: string, enum: [Bearer]}
+        expiresIn: {type: integer, minimum: 1, description: "Seconds the access token is valid (900)."}
+        address: {$ref: "#/components/schemas/Address"}
+        role: {$ref: "#/components/schemas/Role"}
+    Role:
+      type: string
+      enum: [user, admin]
+      description: "`admin` for addresses in `ADMIN_ADDRESSES` (withdrawn at once when the address leaves the list)."
+    Me:
+      type: object
+      required: [address, role, profile, claims, assignedClaims]
+      additionalProperties: false
+      properties:
+        address: {$ref: "#/components/schemas/Address"}
+        role: {$ref: "#/components/schemas/Role"}
+        profile:
+          description: The address's profile; null when it has none.
+          oneOf:
+            - {$ref: "#/components/schemas/Profile"}
+            - {type: "null"}
+        claims: {$ref: "#/components/schemas/ClaimPage"}
+        assignedClaims: {$ref: "#/components/schemas/ClaimPage"}
+
+    CreateAPIKeyRequest:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, minLength: 1, maxLength: 100, pattern: "\\S", description: "A label for people; trimmed, 1 to 100 characters."}
+        requestsPerMinute: {type: integer, minimum: 1, maximum: 1000000, description: "The key's own budget; absent: the server's default for keys."}
+    CreatedAPIKey:
+      type: object
+      required: [id, key, prefix, name, requestsPerMinute]
+      additionalProperties: false
+      properties:
+        id: {type: integer, minimum: 1}
+        key: {type: string, pattern: "^tk_", description: "The key. It is not stored and not shown again."}
+        prefix: {type: string, description: "The key's first characters, to recognise it in lists."}
+        name: {type: string}
+        requestsPerMinute: {type: [integer, "null"], minimum: 1}
+    APIKey:
+      type: object
+      required: [id, name, prefix, createdBy, createdAt, revokedAt, lastUsedAt, requestsPerMinute, active]
+      additionalProperties: false
+      properties:
+        id: {type: integer, minimum: 1}
+        name: {type: string}
+        prefix: {type: string}
+        createdBy: {$ref: "#/components/schemas/Address"}
+        createdAt: {type: string, format: date-time}
+        revokedAt: {type: [string, "null"], format: date-time}
+        lastUsedAt: {type: [string, "null"], format: date-time}
+        requestsPerMinute: {type: [integer, "null"], minimum: 1}
+        active: {type: boolean, description: "False once revoked."}
+    APIKeyList:
+      type: object
+      required: [items]
+      additionalProperties: false
+      properties:
+        items: {type: array, items: {$ref: "#/components/schemas/APIKey"}}
+    AuditEntry:
+      type: object
+      required: [id, at, actor, action, target, detail, requestId]
+      additionalProperties: false
+      properties:
+        id: {type: integer, minimum: 1}
+        at: {type: string, format: date-time}
+        actor: {type: string, description: "The admin's address (EIP-55)."}
+        action: {type: string, examples: [api-key.create, api-key.revoke, api-key.list, audit-log.read]}
+        target: {type: [string, "null"], examples: [api-key/7]}
+        detail: {description: "What was done, as a JSON object (never secrets)."}
+        requestId: {type: [string, "null"], description: "The request's `X-Request-ID`, or the server's id of it."}
+    AuditLog:
+      type: object
+      required: [items]
+      additionalProperties: false
+      properties:
+        items: {type: array, maxItems: 500, items: {$ref: "#/components/schemas/AuditEntry"}}
 
     Address:
       type: string

@@ -101,3 +101,29 @@ public struct AuditEntry: Sendable, Hashable {
     public var detail: String
     public var requestID: String?
 }
+
+/// An incident that is not resolved (an `incidents` row whose status is
+/// `open` or `mitigated`), as the status page lists it.
+public struct IncidentRecord: Sendable, Hashable {
+    public var id: Int64
+    public var title: String
+    /// `P1` (most severe) … `P4`.
+    public var severity: String
+    /// `open` or `mitigated`.
+    public var status: String
+    /// Who opened it (an on-call engineer's name or address).
+    public var openedBy: String
+    public var openedAt: Date
+    /// What is known so far; empty until someone writes it.
+    public var summary: String
+
+    public init(id: Int64, title: String, severity: String, status: String, openedBy: String, openedAt: Date, summary: String) {
+        self.id = id
+        self.title = title
+        self.severity = severity
+        self.status = status
+        self.openedBy = openedBy
+        self.openedAt = openedAt
+        self.summary = summary
+    }
+}

@@ -262,4 +262,27 @@ public struct AccessStore: Sendable {
             return AuditEntry(id: id, at: at, actor: actor, action: action, target: row[4].text, detail: detail, requestID: row[6].text)
         }
     }
+
+    // MARK: Incidents
+
+    /// Most incidents the status page lists; more would not be read.
+    public static let maxOpenIncidents = 100
+
+    /// Incidents not yet resolved, most severe first, then newest first
+    /// (at most ``maxOpenIncidents``). Served by the partial index
+    /// `incidents_open`, so the health monitor can ask every few seconds.
+    public func openIncidents() async throws -> [IncidentRecord] {
+        var sql = BoundSQL(
+            "SELECT id, title, severity, status, opened_by, \(dialect.milliseconds("opened_at")), summary FROM incidents "
+                + "WHERE status <> 'resolved' ORDER BY severity ASC, opened_at DESC, id DESC LIMIT "
+        )
+        sql.append(value: .int(Int64(Self.maxOpenIncidents)))
+        return try await backend.read(sql, types: [.integer, .text, .text, .text, .text, .integer, .text]).map { row in
+            guard row.count == 7, case let .int(id) = row[0], let title = row[1].text, let severity = row[2].text, let status = row[3].text,
+                  let openedBy = row[4].text, let openedAt = Self.date(row[5]), let summary = row[6].text else {
+                throw StoreError.corruptRow(table: "incidents", reason: "\(row)")
+            }
+            return IncidentRecord(id: id, title: title, severity: severity, status: status, openedBy: openedBy, openedAt: openedAt, summary: summary)
+        }
+    }
 }

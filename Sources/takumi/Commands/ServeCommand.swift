@@ -65,6 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let checkpointProbe: @Sendable () async throws -> IndexerState? = { try await store.state(chain: chain) }
         let pausedProbe: @Sendable () async throws -> [String: Bool] = { try await reader.pausedContracts(chain: chain) }
+        let access = store.access()
+        let incidentsProbe: @Sendable () async throws -> [IncidentRecord] = { try await access.openIncidents() }
         let listenPort = port ?? config.port
         var serverConfiguration = ServerConfiguration(
             host: host, port: listenPort, chain: chain, finalityDepth: indexerConfiguration.finalityDepth,
@@ -73,6 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
         )
         serverConfiguration.rateLimitPerIP = config.rateLimitPerMinute
         var rateLimiter: any RateLimiter = InMemoryRateLimiter()
+        // Without Redis each process keeps its own nonces: fine for one
+        // process; replicas behind a load balancer need REDIS_URL.
+        var nonces: any NonceStore = InMemoryNonceStore()
         var redis: RedisClient?
         if let redisURL = config.redisURL {
             let client = try badConfiguration { () throws -> RedisClient in
@@ -82,6 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             redis = client
             rateLimiter = RedisRateLimiter(redis: client, logger: Logger(label: "takumi.ratelimit"))
+            nonces = RedisNonceStore(redis: client, logger: Logger(label: "takumi.nonces"))
         }
         var redisProbe: (@Sendable () async throws -> Void)?
         if let redis {
@@ -89,10 +95,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let probes = HealthMonitor.Probes(
             chain: chain, database: databaseProbe, rpcHead: rpcProbe, indexer: indexerProbe,
-            checkpoint: checkpointProbe, pausedContracts: pausedProbe, redis: redisProbe
+            checkpoint: checkpointProbe, pausedContracts: pausedProbe, redis: redisProbe, openIncidents: incidentsProbe
         )
         let monitor = HealthMonitor(probes: probes, logger: Logger(label: "takumi.health"))
-        var dependencies = ServerDependencies(store: store, manifest: context.manifest, monitor: monitor, metrics: metrics)
+        var dependencies = ServerDependencies(store: store, manifest: context.manifest, monitor: monitor, metrics: metrics, nonces: nonces)
         dependencies.rateLimiter = rateLimiter
         let app = buildApplication(
             serverConfiguration, dependencies,
