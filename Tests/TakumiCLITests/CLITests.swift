@@ -94,7 +94,8 @@ enum Takumi {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("takumi")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// `folder` is the working directory (default: a new empty one).
+    static func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -102,7 +103,7 @@ enum Takumi {
         for key in ["PORT", "CHAIN", "DATABASE_URL", "REDIS_URL", "EMERGENCY_ADMIN_KEY", "JWT_SECRET"] { env[key] = nil }
         env.merge(environment) { _, new in new }
         process.environment = env
-        process.currentDirectoryURL = try temporaryFolder()
+        process.currentDirectoryURL = try folder ?? temporaryFolder()
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -5,15 +5,20 @@ import Ethereum
 /// the range is split — to the provider's suggestion when it gives one,
 /// otherwise in half — down to a single block. Errors that are not about the
 /// range are thrown as they are; a single block that still fails is thrown too,
-/// so the loop always ends.
+/// so the loop always ends. `topics` filters as in ``logsInRange(addresses:from:to:topics:)``
+/// (`takumi chain logs --event`); the indexer asks for every topic.
 extension EthereumClient {
     public func logs(addresses: [Address], from: UInt64, to: UInt64) async throws(RPCError) -> [RPCLog] {
+        try await logs(addresses: addresses, from: from, to: to, topics: [])
+    }
+
+    public func logs(addresses: [Address], from: UInt64, to: UInt64, topics: [[Bytes32]?]) async throws(RPCError) -> [RPCLog] {
         guard from <= to else { return [] }
         var pending: [ClosedRange<UInt64>] = [from...to]
         var logs: [RPCLog] = []
         while let range = pending.popLast() {
             do {
-                logs += try await logsInRange(addresses: addresses, from: range.lowerBound, to: range.upperBound)
+                logs += try await logsInRange(addresses: addresses, from: range.lowerBound, to: range.upperBound, topics: topics)
             } catch {
                 guard LogRangeLimit.isRangeError(error), range.count > 1 else { throw error }
                 let split = LogRangeLimit.split(range, after: error)

@@ -20,12 +20,33 @@ public struct OperationsContext: Sendable {
     public let logger: Logger
 
     public init(configuration: TakumiConfiguration, logger: Logger) throws {
+        try self.init(configuration: configuration, network: nil, logger: logger)
+    }
+
+    /// `network` (`--network NAME`) overrides `CHAIN` and `DEPLOYMENT_FILE`: the
+    /// manifest is `chain/deployments/NAME.json` and the RPC URLs `RPC_URL_<NAME>`,
+    /// so the runbook's "deploy to testnet first" is the same command with another name.
+    public init(configuration: TakumiConfiguration, network: String?, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        let path: String
+        if let network {
+            // The name becomes a path and part of a variable name: letters, digits, '-' and '_' only.
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+            guard !network.isEmpty, network.allSatisfy({ allowed.contains($0) }) else {
+                throw OperationsError.badConfiguration("--network '\(network)' is not a network name (letters, digits, '-', '_')")
+            }
+            path = "chain/deployments/\(network).json"
+        } else {
+            path = configuration.deploymentFile
+        }
         do {
-            manifest = try DeploymentManifest.load(from: URL(fileURLWithPath: configuration.deploymentFile))
+            manifest = try DeploymentManifest.load(from: URL(fileURLWithPath: path))
         } catch {
-            throw OperationsError.badConfiguration("\(error) (set DEPLOYMENT_FILE or CHAIN)")
+            throw OperationsError.badConfiguration("\(error) (\(network == nil ? "set DEPLOYMENT_FILE or CHAIN" : "no manifest for --network \(network ?? "")"))")
+        }
+        if let network, manifest.network != network {
+            throw OperationsError.badConfiguration("\(path) describes network \(manifest.network), not \(network)")
         }
     }
 
@@ -63,12 +84,14 @@ public struct OperationsContext: Sendable {
 public enum OperationsError: Error, CustomStringConvertible {
     /// Missing or contradictory settings: exit 2.
     case badConfiguration(String)
+    /// An argument the operator typed is unusable (a bad address, signature or hash): exit 2.
+    case badInput(String)
     /// The operation ran and failed: exit 1.
     case failed(String)
 
     public var description: String {
         switch self {
-        case .badConfiguration(let message), .failed(let message): message
+        case .badConfiguration(let message), .badInput(let message), .failed(let message): message
         }
     }
 }

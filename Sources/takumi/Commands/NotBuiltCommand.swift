@@ -3,16 +3,8 @@ import ArgumentParser
 /// Command groups whose implementation has not landed yet. Each one says so
 /// and exits 3, so a script or an operator can never mistake it for success.
 enum NotBuiltCommand {
-    struct Contracts: NotBuiltGroup {
-        static let configuration = group("contracts", "Contract status, pause and upgrade.", issue: 7)
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-    }
     struct Multisig: NotBuiltGroup {
         static let configuration = group("multisig", "Propose, confirm and execute multisig calls.", issue: 7)
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-    }
-    struct Chain: NotBuiltGroup {
-        static let configuration = group("chain", "Read the chain: calls, balances, receipts, logs, traces.", issue: 7)
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     }
     struct Incident: NotBuiltGroup {
@@ -35,11 +27,16 @@ enum NotBuiltCommand {
 }
 
 /// A command group that exists in the help but is not implemented yet.
-protocol NotBuiltGroup: ParsableCommand {}
+protocol NotBuiltGroup: ParsableCommand {
+    /// The words after `takumi` (`contracts pause` for a subcommand).
+    static var fullName: String { get }
+}
 
 extension NotBuiltGroup {
+    static var fullName: String { configuration.commandName ?? "command" }
+
     func run() throws {
-        let name = Self.configuration.commandName ?? "command"
+        let name = Self.fullName
         throw CommandFailure(message: "`takumi \(name)` is not built yet: \(Self.configuration.abstract)", exitCode: TakumiExit.notBuilt)
     }
 }
