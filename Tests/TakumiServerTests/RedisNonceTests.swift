@@ -100,7 +100,7 @@ struct RedisNonceTests {
 
     @Test("Redis killed: GET /auth/nonce is 503 dependency-unavailable and verify is 503 (never 500, not an auth failure); both recover when Redis is back")
     func outage() async throws {
-        try await DisposableRedisServer.with { server in
+        try await OwnRedisServer.with { server in
             var configuration = RedisClient.Configuration(url: RedisURL(host: "127.0.0.1", port: server.port))
             configuration.commandTimeout = .seconds(5)
             configuration.minReconnectDelay = .milliseconds(50)
