@@ -210,7 +210,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TakumiCLITests",
-            dependencies: ["takumi", "Ethereum", "TestSupport"],
+            dependencies: ["takumi", "Ethereum", "TakumiStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -44,7 +44,7 @@ struct TakumiCommand: AsyncParsableCommand {
             IndexerCommand.self,
             DatabaseCommand.self,
             ContractsCommand.self,
-            NotBuiltCommand.Multisig.self,
+            MultisigCommand.self,
             ChainCommand.self,
             EthCommand.self,
             NotBuiltCommand.Incident.self,

@@ -126,6 +126,15 @@ class DevChain:
         self._next_timestamp: int | None = None
         # Highest timestamp of any block dropped by evm_revert, per height.
         self._orphan_timestamps: dict[int, int] = {}
+        # With automine off (evm_setAutomine false), accepted transactions wait
+        # here, keyed by (sender, nonce) in arrival order, until evm_mine or the
+        # mining interval puts them all in one block. A transaction with the
+        # same sender and nonce replaces the waiting one only with fees raised
+        # by at least 10 %, as geth's txpool requires.
+        self.automine = True
+        self._pool: dict[tuple[bytes, int], Any] = {}
+        self.mining_interval_ms = 0
+        self._interval_generation = 0
 
         self._index_block(self._chain.get_canonical_block_by_number(0))
 
@@ -247,7 +256,20 @@ class DevChain:
 
     def transaction(self, tx_hash: bytes) -> dict | None:
         loc = self._tx_index.get(tx_hash)
-        return None if loc is None else self._blocks[loc[0]].txs_json[loc[1]]
+        if loc is None:
+            return self._pending_transaction_json(tx_hash)
+        return self._blocks[loc[0]].txs_json[loc[1]]
+
+    def _pending_transaction_json(self, tx_hash: bytes) -> dict | None:
+        """A waiting transaction as geth shows it: block fields null."""
+        for tx in self._pool.values():
+            if tx.hash == tx_hash:
+                out = ser.serialize_transaction(tx, self.head.block, 0)
+                out.update(blockHash=None, blockNumber=None, transactionIndex=None)
+                if ser.tx_type(tx) >= ser.DYNAMIC_FEE_TX_TYPE:
+                    out["gasPrice"] = ser.qty(tx.max_fee_per_gas)
+                return out
+        return None
 
     def receipt(self, tx_hash: bytes) -> dict | None:
         loc = self._tx_index.get(tx_hash)
@@ -324,7 +346,12 @@ class DevChain:
         return self._state(block_id).get_balance(address)
 
     def get_nonce(self, address: bytes, block_id) -> int:
-        return self._state(block_id).get_nonce(address)
+        nonce = self._state(block_id).get_nonce(address)
+        if block_id[0] == "tag" and block_id[1] == "pending":
+            # geth's "pending" nonce counts the sender's waiting transactions.
+            while (address, nonce) in self._pool:
+                nonce += 1
+        return nonce
 
     def get_code(self, address: bytes, block_id) -> bytes:
         return self._state(block_id).get_code(address)
@@ -443,7 +470,11 @@ class DevChain:
         nonce = state.get_nonce(sender)
         if tx.nonce < nonce:
             raise ServerError(f"nonce too low: next nonce {nonce}, tx nonce {tx.nonce}")
-        if tx.nonce > nonce:
+        if (sender, tx.nonce) in self._pool:
+            self._check_replacement(self._pool[(sender, tx.nonce)], tx)
+        else:
+            nonce = self.get_nonce(sender, ("tag", "pending", False))
+        if tx.nonce > nonce and (sender, tx.nonce) not in self._pool:
             # geth would queue it; with instant mining there is no queue.
             raise ServerError(f"nonce too high: next nonce {nonce}, tx nonce {tx.nonce}")
         if tx.gas > self._chain.header.gas_limit:
@@ -463,12 +494,76 @@ class DevChain:
                 f"address {to_checksum_address(sender)} have {balance} want {cost}"
             )
 
+    @staticmethod
+    def _fees(tx: Any) -> tuple[int, int]:
+        if ser.tx_type(tx) >= ser.DYNAMIC_FEE_TX_TYPE:
+            return tx.max_fee_per_gas, tx.max_priority_fee_per_gas
+        return tx.gas_price, tx.gas_price
+
+    def _check_replacement(self, old: Any, new: Any) -> None:
+        """geth's txpool rule: both fee caps raised by at least 10 %."""
+        old_fee, old_tip = self._fees(old)
+        new_fee, new_tip = self._fees(new)
+        if new_fee * 100 < old_fee * 110 or new_tip * 100 < old_tip * 110:
+            raise ServerError("replacement transaction underpriced")
+
     def send_raw_transaction(self, raw: bytes) -> bytes:
         tx = self._decode_raw(raw)
         check_transaction_chain_id(tx, self.chain_id)  # defect 1
         self._validate_for_inclusion(tx)
+        if not self.automine:
+            self._pool[(tx.sender, tx.nonce)] = tx
+            return tx.hash
         self.mine_transactions([tx])
         return tx.hash
+
+    # ------------------------------------------------------------------ pool
+
+    def set_automine(self, enabled: bool) -> None:
+        """Hardhat's evm_setAutomine; turning it back on mines what waits."""
+        self.automine = enabled
+        if enabled and self._pool:
+            self.mine_pending()
+
+    def pending_transactions(self) -> list:
+        return list(self._pool.values())
+
+    def mine_pending(self) -> BlockRecord:
+        """One block with every waiting transaction that still applies (a
+        transaction made invalid by an earlier one is dropped, as geth does)."""
+        # Arrival order (a replacement keeps its predecessor's place), so each
+        # sender's nonces come in sequence.
+        txs = list(self._pool.values())
+        self._pool.clear()
+        chain = self._chain
+        self._prepare_pending_header()
+        for tx in txs:
+            try:
+                chain.apply_transaction(tx)
+            except Exception:
+                continue
+        (block_hash,) = self.backend.mine_blocks(1)
+        return self._index_block(chain.get_block_by_hash(block_hash))
+
+    def set_interval_mining(self, milliseconds: int) -> None:
+        """Hardhat's evm_setIntervalMining: a block every interval with the waiting
+        transactions (0 stops it). A generation counter ends the previous thread."""
+        self.mining_interval_ms = milliseconds
+        self._interval_generation += 1
+        if milliseconds <= 0:
+            return
+        generation = self._interval_generation
+
+        def loop() -> None:
+            while True:
+                time.sleep(milliseconds / 1000)
+                with self.lock:
+                    if generation != self._interval_generation:
+                        return
+                    if self._pool:
+                        self.mine_pending()
+
+        threading.Thread(target=loop, daemon=True, name="interval-mining").start()
 
     def send_transaction(self, call: dict) -> bytes:
         """Sign with the unlocked dev key, then take the raw-transaction path."""
@@ -548,8 +643,12 @@ class DevChain:
     def mine(self, count: int, timestamp: int | None = None) -> None:
         if timestamp is not None:
             self.set_next_block_timestamp(timestamp)
-        for _ in range(count):
-            self.mine_transactions([])
+        for index in range(count):
+            # The first block takes the waiting transactions (automine off).
+            if index == 0 and self._pool:
+                self.mine_pending()
+            else:
+                self.mine_transactions([])
 
     def increase_time(self, seconds: int) -> int:
         self._time_offset += seconds

@@ -371,6 +371,32 @@ def evm_mine(node: DevChain, args: tuple[int, int | None]) -> str:
     return "0x0"
 
 
+@rpc("evm_setAutomine", ("enabled", p_bool))
+def evm_set_automine(node: DevChain, enabled: bool) -> bool:
+    # Off: sent transactions wait (pending nonce, replacement by fee) until
+    # evm_mine or the mining interval; on again mines whatever waits.
+    node.set_automine(enabled)
+    return True
+
+
+@rpc("evm_setIntervalMining", ("milliseconds", p_int))
+def evm_set_interval_mining(node: DevChain, milliseconds: int) -> bool:
+    if milliseconds < 0:
+        raise InvalidParams("interval must not be negative")
+    node.set_interval_mining(milliseconds)
+    return True
+
+
+@rpc("txpool_content")
+def txpool_content(node: DevChain) -> dict:
+    # geth's shape: pending[sender][nonce] = transaction; nothing is ever queued.
+    pending: dict[str, dict[str, dict]] = {}
+    for tx in node.pending_transactions():
+        entry = node.transaction(tx.hash)
+        pending.setdefault(ser.address(tx.sender), {})[str(tx.nonce)] = entry
+    return {"pending": pending, "queued": {}}
+
+
 @rpc("evm_increaseTime", ("seconds", p_int))
 def evm_increase_time(node: DevChain, seconds: int) -> int:
     return node.increase_time(seconds)

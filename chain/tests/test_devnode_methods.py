@@ -136,3 +136,38 @@ def test_transaction_rejections_use_geth_wording(rpc):
         with pytest.raises(RpcFailure) as err:
             rpc.call("eth_sendRawTransaction", sign(fields, KEY1))
         assert err.value.code == -32000 and wording in err.value.message, err.value.message
+
+
+def test_automine_off_pool_pending_nonce_and_replacement(rpc):
+    """evm_setAutomine false: transactions wait (pending nonce counts them), a
+    same-nonce replacement needs both fee caps +10 % (geth's rule), evm_mine
+    puts every waiting transaction in one block, and the original is gone."""
+    rpc.call("evm_setAutomine", False)
+    try:
+        nonce = int(rpc.call("eth_getTransactionCount", ACCOUNT1, "latest"), 16)
+        base = {"chainId": 31337, "gas": 21000, "to": ACCOUNT0, "value": 1}
+
+        def raw(n: int, fee: int, tip: int) -> str:
+            return sign({**base, "nonce": n, "maxFeePerGas": fee, "maxPriorityFeePerGas": tip}, KEY1)
+
+        first = rpc.call("eth_sendRawTransaction", raw(nonce, 10**10, 10**9))
+        assert rpc.call("eth_getTransactionReceipt", first) is None
+        assert rpc.call("eth_getTransactionByHash", first)["blockNumber"] is None
+        assert int(rpc.call("eth_getTransactionCount", ACCOUNT1, "pending"), 16) == nonce + 1
+        assert int(rpc.call("eth_getTransactionCount", ACCOUNT1, "latest"), 16) == nonce
+        with pytest.raises(RpcFailure, match="replacement transaction underpriced"):
+            rpc.call("eth_sendRawTransaction", raw(nonce, 10**10 + 10**8, 10**9 + 10**7))  # +1 %
+        replacement = rpc.call("eth_sendRawTransaction", raw(nonce, 11 * 10**9, 11 * 10**8))  # +10 %
+        second = rpc.call("eth_sendRawTransaction", raw(nonce + 1, 10**10, 10**9))
+        pool = rpc.call("txpool_content")["pending"]
+        assert sorted(int(n) for n in next(iter(pool.values()))) == [nonce, nonce + 1]
+        head = int(rpc.call("eth_blockNumber"), 16)
+        rpc.call("evm_mine")
+        assert int(rpc.call("eth_blockNumber"), 16) == head + 1
+        for tx_hash in (replacement, second):
+            receipt = rpc.call("eth_getTransactionReceipt", tx_hash)
+            assert int(receipt["blockNumber"], 16) == head + 1 and receipt["status"] == "0x1"
+        assert rpc.call("eth_getTransactionReceipt", first) is None
+        assert rpc.call("eth_getTransactionByHash", first) is None
+    finally:
+        rpc.call("evm_setAutomine", True)

@@ -72,6 +72,18 @@ extension Setting {
     public static let autoPause = Setting(
         "AUTO_PAUSE", "pause all contracts when the exploit detector fires", default: "false", check: Checks.boolean
     )
+    public static let securityApprovalBurst = Setting(
+        "SECURITY_APPROVAL_BURST", "exploit detector: more than N claim approvals by one verifier within M blocks is an alert (N/M)",
+        default: "20/10", check: Checks.approvalBurst
+    )
+    public static let securityDenylist = Setting(
+        "SECURITY_DENYLIST", "exploit detector: comma-separated addresses whose transactions to our contracts are an alert",
+        check: Checks.addressList
+    )
+    public static let securityWindowBlocks = Setting(
+        "SECURITY_WINDOW_BLOCKS", "exploit detector: inspect blocks at most this far below the head (unset = finality depth)",
+        check: Checks.positiveInteger
+    )
     public static let indexerMaxBatchBlocks = Setting(
         "INDEXER_MAX_BATCH_BLOCKS", "most blocks per indexer batch (unset = 5000); small values force many small batches",
         check: Checks.positiveInteger
@@ -84,7 +96,7 @@ extension Setting {
     public static let all: [Setting] = [
         port, databaseURL, sqlitePath, redisURL, chain, deploymentFile, emergencyAdminKey, operatorKey,
         jwtSecret, slackWebhookURL, alertmanagerURL, adminAddresses, siweDomain, siweURI, rateLimitPerMinute, autoPause,
-        indexerMaxBatchBlocks, logLevel, logFormat,
+        securityApprovalBurst, securityDenylist, securityWindowBlocks, indexerMaxBatchBlocks, logLevel, logFormat,
     ]
 
     /// The prefix of the per-chain RPC endpoint lists: `RPC_URL_SEPOLIA=https://a,https://b`.
@@ -119,6 +131,10 @@ enum Checks {
     }
 
     static let boolean: @Sendable (String) -> String? = oneOf(["true", "false"])
+
+    static let approvalBurst: @Sendable (String) -> String? = { value in
+        SecurityRules.ApprovalBurst(parsing: value) == nil ? "'\(value)' is not N/M (N approvals within M blocks, both positive)" : nil
+    }
 
     static let logLevel: @Sendable (String) -> String? = oneOf(["trace", "debug", "info", "notice", "warning", "error", "critical"])
 

@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 
 /// Takumi's settings, resolved from the process environment and a `.env` file.
@@ -92,6 +93,19 @@ public struct TakumiConfiguration: Sendable {
     public var siweURI: String? { self[Setting.siweURI.name] }
     public var rateLimitPerMinute: Int { self[Setting.rateLimitPerMinute.name].flatMap(Int.init) ?? 600 }
     public var autoPause: Bool { self[Setting.autoPause.name] == "true" }
+    /// The exploit detector's settings: `SECURITY_APPROVAL_BURST`, `SECURITY_DENYLIST`,
+    /// `SECURITY_WINDOW_BLOCKS` (values were checked at load time; a bad one cannot reach here).
+    public var securityRules: SecurityRules {
+        var rules = SecurityRules()
+        if let burst = self[Setting.securityApprovalBurst.name].flatMap(SecurityRules.ApprovalBurst.init(parsing:)) {
+            rules.approvalBurst = burst
+        }
+        rules.denylist = Set((self[Setting.securityDenylist.name] ?? "").split(separator: ",").compactMap {
+            try? Address($0.trimmingCharacters(in: .whitespaces))
+        })
+        rules.windowBlocks = self[Setting.securityWindowBlocks.name].flatMap { UInt64($0) }
+        return rules
+    }
     /// `INDEXER_MAX_BATCH_BLOCKS`: the largest block range of one indexer batch; nil = the indexer's default.
     public var indexerMaxBatchBlocks: UInt64? { self[Setting.indexerMaxBatchBlocks.name].flatMap { UInt64($0) } }
     public var logLevel: String { self[Setting.logLevel.name] ?? "info" }

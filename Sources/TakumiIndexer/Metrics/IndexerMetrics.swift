@@ -5,7 +5,8 @@ import Metrics
 /// `takumi_indexer_head_age_seconds` (a frozen head is visible: lag 0 is not health),
 /// `takumi_indexer_events_total{event}`, `takumi_indexer_undecodable_events_total`,
 /// `takumi_indexer_reorgs_total`, `takumi_indexer_deep_reorg` (1 = stopped, alert),
-/// `takumi_contract_paused{contract}`.
+/// `takumi_contract_paused{contract}`, and the exploit detector's
+/// `takumi_security_alerts_total{rule}` and `takumi_security_detector_errors_total`.
 struct IndexerMetrics: Sendable {
     let chain: String
     let factory: any MetricsFactory
@@ -31,6 +32,15 @@ struct IndexerMetrics: Sendable {
     func paused(_ contract: String, _ paused: Bool) {
         Gauge(label: "takumi_contract_paused", dimensions: [("chain", chain), ("contract", contract)], factory: factory)
             .record(paused ? 1 : 0)
+    }
+
+    /// Labelled by rule only (no chain), as issue 7 names it: one process indexes one chain.
+    func securityAlert(_ rule: String) {
+        Counter(label: "takumi_security_alerts_total", dimensions: [("rule", rule)], factory: factory).increment()
+    }
+
+    func securityDetectorError() {
+        Counter(label: "takumi_security_detector_errors_total", dimensions: [("chain", chain)], factory: factory).increment()
     }
 
     private func gauge(_ label: String) -> Gauge {

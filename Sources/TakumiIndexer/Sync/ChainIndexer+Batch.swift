@@ -48,7 +48,10 @@ extension ChainIndexer {
         }
         let checkpoint = try await reconcile(lease, head: head)
         noteSynced(checkpoint.block, head: head)
-        guard checkpoint.block < head else { return StepOutcome(caughtUp: true) }
+        guard checkpoint.block < head else {
+            detector?.caughtUp(at: checkpoint.block)
+            return StepOutcome(caughtUp: true)
+        }
 
         let batchSize = state.withLock { $0.batchSize }
         let from = checkpoint.block + 1
@@ -73,6 +76,9 @@ extension ChainIndexer {
         try await write(batch, checkpoint: checkpoint, finalized: finalized, lease: lease)
         noteSynced(to, head: head)
         adaptBatch(logs: batch.logs.count, seconds: (ContinuousClock.now - started).seconds)
+        // Before marking the head reached: the batch that first reaches it is still history.
+        await inspect(batch, head: head)
+        if to == head { detector?.caughtUp(at: to) }
         return StepOutcome(caughtUp: to == head, prefetched: await next)
     }
 

@@ -30,6 +30,8 @@ public final class ChainIndexer: Service, Sendable {
     let logger: Logger
     let metrics: IndexerMetrics
     let projector: Projector
+    /// Issue 7's exploit detector; nil: not run.
+    let detector: ExploitDetector?
     let state: Mutex<LoopState>
 
     struct LoopState {
@@ -40,9 +42,11 @@ public final class ChainIndexer: Service, Sendable {
 
     public init(
         configuration: IndexerConfiguration, store: any IndexerStore, client: EthereumClient,
-        logger: Logger = Logger(label: "takumi.indexer"), metricsFactory: any MetricsFactory = MetricsSystem.factory
+        logger: Logger = Logger(label: "takumi.indexer"), metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        detector: ExploitDetector? = nil
     ) {
         self.configuration = configuration
+        self.detector = detector
         self.store = store
         self.client = client
         var logger = logger

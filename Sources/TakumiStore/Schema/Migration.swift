@@ -35,13 +35,14 @@ public struct Migration: Sendable, Hashable {
 /// (``StoreError/schemaTooNew(unknownVersions:latestKnown:)``).
 ///
 /// ```swift
-/// Migrations.latestVersion   // 3
+/// Migrations.latestVersion   // 4
 /// ```
 public enum Migrations {
     public static let all: [Migration] = [
         Migration(version: 1, name: "initial schema", postgres: InitialSchema.postgres, sqlite: InitialSchema.sqlite),
         Migration(version: 2, name: "api access and incidents", postgres: APIAccessSchema.postgres, sqlite: APIAccessSchema.sqlite),
         Migration(version: 3, name: "chain events keyed by position", postgres: ChainEventsKeySchema.postgres, sqlite: ChainEventsKeySchema.sqlite),
+        Migration(version: 4, name: "security alerts and P0 incidents", postgres: SecuritySchema.postgres, sqlite: SecuritySchema.sqlite),
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

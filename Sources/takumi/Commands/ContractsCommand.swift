@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import Takumi
 import TakumiOps
 import TakumiStore
 
-/// `takumi contracts status|pause|upgrade`. `status` reads; `pause` and
-/// `upgrade` (transactions, issue 7) are not built yet and exit 3.
+/// `takumi contracts status|pause|upgrade`. `status` reads; `pause` sends
+/// with the guardian key; `upgrade` proposes through the multisig after the
+/// storage-layout check. Logic in TakumiOps (Contracts/, Transactions/).
 struct ContractsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contracts",
@@ -57,15 +59,64 @@ struct ContractsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Pause: NotBuiltGroup {
-        static let configuration = NotBuiltCommand.group("pause", "Pause contracts with the guardian key.", issue: 7)
-        static let fullName = "contracts pause"
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    struct Pause: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pause contracts with the guardian key (PAUSER_ROLE): all pause transactions back to back.",
+            discussion: """
+            The key comes from EMERGENCY_ADMIN_KEY or --key-file FILE (mode 0600); it is never printed. \
+            A contract already paused is skipped (exit 0). The key must hold PAUSER_ROLE on every target \
+            (checked before anything is sent). Transactions go out with consecutive nonces without waiting; \
+            one not mined within --replace-after seconds is re-sent with higher fees. Prints tx hash, block, \
+            gas used and seconds per contract; writes an audit_log row per transaction when a database is configured.
+            Examples:
+              takumi contracts pause --all --yes
+              takumi contracts pause --contract SkillClaim --key-file /run/secrets/guardian
+            """
+        )
+        @OptionGroup var network: NetworkOptions
+        @OptionGroup var sending: SendingOptions
+        @Option(help: "contract name of the manifest (repeatable)") var contract: [String] = []
+        @Flag(help: "Pause all four contracts.") var all = false
+
+        func validate() throws {
+            guard all != !contract.isEmpty else { throw ValidationError("give --contract NAME or --all (not both)") }
+        }
+
+        func run() async throws {
+            let context = try network.context()
+            let key = try sending.key(variable: "EMERGENCY_ADMIN_KEY", value: context.configuration.emergencyAdminKey)
+            let names = all ? DeploymentManifest.contractNames.filter { context.manifest.contracts[$0] != nil } : contract
+            let sender = TransactionSender(reader: try network.reader(context), key: key, policy: sending.policy)
+            let plan = try await operation { () async throws(OperationsError) in try await ContractsPause.plan(names, sender: sender) }
+            plan.skipped.forEach(emit)
+            guard !plan.requests.isEmpty else {
+                emit("nothing to pause")
+                return
+            }
+            let prepared = try await operation { () async throws(OperationsError) in try await sender.prepare(plan.requests) }
+            _ = try await sendConfirmed(prepared, sender: sender, context: context, yes: sending.yes)
+        }
     }
 
-    struct Upgrade: NotBuiltGroup {
-        static let configuration = NotBuiltCommand.group("upgrade", "Upgrade a contract through the multisig, layout checked.", issue: 7)
-        static let fullName = "contracts upgrade"
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    struct Upgrade: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Propose an upgrade through the multisig, after checking the new implementation (storage layout, proxiableUUID, version).",
+            discussion: """
+            The new implementation's storage layout (chain/layouts/CONTRACT/<version>.json and .structs.json, found \
+            through the manifest's candidates, or --layout FILE) must keep every slot, type and struct member of the \
+            current one. The proposal is signed with a multisig owner's key (--key-file or MULTISIG_OWNER_KEY); a \
+            second owner confirms and executes it with takumi multisig confirm|execute ID, which prints version() after.
+              takumi contracts upgrade SkillClaim --implementation 0x…
+            """
+        )
+        @OptionGroup var network: NetworkOptions
+        @OptionGroup var sending: SendingOptions
+        @Argument(help: "contract name of the manifest") var contract: String
+        @Option(help: "the new implementation's address") var implementation: String
+        @Option(help: "the new implementation's storage layout file (default: from the manifest's candidates)") var layout: String?
+
+        func run() async throws {
+            try await proposeUpgrade(contract: contract, implementation: implementation, layout: layout, network: network, sending: sending)
+        }
     }
 }

@@ -47,7 +47,9 @@ struct IndexerCommand: AsyncParsableCommand {
             // the long-running one below belongs to the service group.
             try await withRunningDatabase(try await openStore(config)) { store in try await store.migrate() }
             let store = try await openStore(config)
-            let indexer = ChainIndexer(configuration: context.indexerConfiguration(), store: store, client: EthereumClient(pool), logger: logger)
+            let client = EthereumClient(pool)
+            let detector = try badConfiguration { try context.exploitDetector(store: store, client: client) }
+            let indexer = ChainIndexer(configuration: context.indexerConfiguration(), store: store, client: client, logger: logger, detector: detector)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
                 .init(service: DatabaseService(store)),
                 .init(service: indexer, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),

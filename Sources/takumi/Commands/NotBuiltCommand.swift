@@ -3,10 +3,6 @@ import ArgumentParser
 /// Command groups whose implementation has not landed yet. Each one says so
 /// and exits 3, so a script or an operator can never mistake it for success.
 enum NotBuiltCommand {
-    struct Multisig: NotBuiltGroup {
-        static let configuration = group("multisig", "Propose, confirm and execute multisig calls.", issue: 7)
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-    }
     struct Incident: NotBuiltGroup {
         static let configuration = group("incident", "Open, update and notify about incidents.", issue: nil)
         @Argument(parsing: .allUnrecognized) var arguments: [String] = []

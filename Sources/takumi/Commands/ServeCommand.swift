@@ -45,7 +45,10 @@ struct ServeCommand: AsyncParsableCommand {
         try await withRunningDatabase(try await openStore(config)) { store in try await store.migrate() }
         let store = try await openStore(config)
 
-        let indexer = noIndexer ? nil : ChainIndexer(configuration: indexerConfiguration, store: store, client: client, logger: Logger(label: "takumi.indexer"))
+        let detector = try noIndexer ? nil : badConfiguration { try context.exploitDetector(store: store, client: client) }
+        let indexer = noIndexer ? nil : ChainIndexer(
+            configuration: indexerConfiguration, store: store, client: client, logger: Logger(label: "takumi.indexer"), detector: detector
+        )
         let chain = indexerConfiguration.chain
         let reader = store.reader()
         let databaseProbe: @Sendable () async throws -> DatabaseHealth = { try await store.check() }
