@@ -114,15 +114,15 @@ struct ReadRoutes: Sendable {
 
     func profile(_ context: TakumiRequestContext) async throws -> Response {
         let owner = try Self.address(context)
-        guard let row = try await reader.row(.profiles, key: RowKey([.text(chain), .text(owner)])) else {
+        // One statement: the profile, its skills (not removed, the first maxLimit) and its active endorsement counts.
+        guard let detail = try await reader.profile(chain: chain, owner: owner, skillLimit: Self.maxLimit) else {
             throw Problem.notFound("no profile for \(try Address(owner).checksummed) on \(chain)")
         }
         let renderer = self.renderer
-        var object = renderer.render(row)
-        let skills = try await reader.rows(.skills, chain: chain, where: [.equals("owner", .text(owner)), .equals("removed", .bool(false))], limit: Self.maxLimit)
-        object["skills"] = skills.map(renderer.render)
-        object["endorsementsReceived"] = try await reader.count(.endorsements, chain: chain, where: [.equals("endorsee", .text(owner)), .equals("active", .bool(true))])
-        object["endorsementsGiven"] = try await reader.count(.endorsements, chain: chain, where: [.equals("endorser", .text(owner)), .equals("active", .bool(true))])
+        var object = renderer.render(detail.profile)
+        object["skills"] = detail.skills.map(renderer.render)
+        object["endorsementsReceived"] = detail.endorsementsReceived
+        object["endorsementsGiven"] = detail.endorsementsGiven
         return JSONResponse.make(object)
     }
 

@@ -9,8 +9,161 @@ import TakumiStore
 /// same data always gives the same bytes).
 enum JSONResponse {
     static func make(_ object: Any, status: HTTPResponse.Status = .ok, contentType: String = "application/json") -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let buffer = JSONBytes.encode(object) ?? ByteBuffer(string: "{}")
+        return Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: buffer))
+    }
+}
+
+/// The bytes `JSONSerialization.data(withJSONObject:options: [.sortedKeys,
+/// .withoutEscapingSlashes])` gives on Linux, written straight into a
+/// ByteBuffer.
+///
+/// Why not JSONSerialization itself: on Linux it sorts keys with a
+/// locale-aware comparison (ICU) and converts every scalar to a String; for
+/// a profile answer that was a third of the server's CPU. The output must
+/// not change (clients and the OpenAPI contract test see these bytes), so
+/// this mirrors swift-corelibs-foundation's JSONWriter rule for rule:
+/// the same escapes (`\u00XX` in lowercase hex below U+0020, `/` as is),
+/// integers and booleans by `description`, doubles without a trailing
+/// `.0`, and keys in the order of `compare(_:options: [.numeric,
+/// .caseInsensitive, .forcedOrdering], locale: .system)`, computed here for
+/// keys made of ASCII letters (all of ours) and delegated to Foundation for
+/// any other pair. `JSONBytesTests` checks it against JSONSerialization.
+enum JSONBytes {
+    /// The JSON text, or nil for a value JSONSerialization would refuse.
+    static func encode(_ object: Any) -> ByteBuffer? {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(512)
+        guard write(object, into: &buffer) else { return nil }
+        return buffer
+    }
+
+    private static func write(_ value: Any, into buffer: inout ByteBuffer) -> Bool {
+        // An NSNumber (from parsed JSON) is written by its own type, which Foundation knows; a
+        // metatype check, because a value cast could bridge a Swift number into one.
+        if type(of: value) is NSNumber.Type { return writeWithFoundation(value, into: &buffer) }
+        // Most frequent first; the same precedence as JSONWriter.serializeJSON (String, Bool, integers, containers, floats, NSNull).
+        switch value {
+        case let text as String:
+            writeString(text, into: &buffer)
+        case let flag as Bool:
+            buffer.writeStaticString(flag ? "true" : "false")
+        case let number as Int:
+            buffer.writeString(number.description)
+        case let number as Int64:
+            buffer.writeString(number.description)
+        case let number as UInt64:
+            buffer.writeString(number.description)
+        case let number as Int32:
+            buffer.writeString(number.description)
+        case let number as UInt32:
+            buffer.writeString(number.description)
+        case let number as UInt:
+            buffer.writeString(number.description)
+        case let number as Int16:
+            buffer.writeString(number.description)
+        case let number as UInt16:
+            buffer.writeString(number.description)
+        case let number as Int8:
+            buffer.writeString(number.description)
+        case let number as UInt8:
+            buffer.writeString(number.description)
+        case let dictionary as [String: Any]:
+            return writeObject(dictionary, into: &buffer)
+        case let array as [Any]:
+            buffer.writeInteger(UInt8(ascii: "["))
+            for (index, element) in array.enumerated() {
+                if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+                guard write(element, into: &buffer) else { return false }
+            }
+            buffer.writeInteger(UInt8(ascii: "]"))
+        case let number as Double:
+            return writeFloat(number, into: &buffer)
+        case let number as Float:
+            return writeFloat(number, into: &buffer)
+        case is NSNull:
+            buffer.writeStaticString("null")
+        default:
+            // Anything rarer (a Decimal, a dictionary with non-String keys, …): Foundation's own writer.
+            return writeWithFoundation(value, into: &buffer)
+        }
+        return true
+    }
+
+    private static func writeWithFoundation(_ value: Any, into buffer: inout ByteBuffer) -> Bool {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]) else {
+            return false
+        }
+        buffer.writeBytes(data)
+        return true
+    }
+
+    private static func writeObject(_ dictionary: [String: Any], into buffer: inout ByteBuffer) -> Bool {
+        buffer.writeInteger(UInt8(ascii: "{"))
+        for (index, element) in dictionary.sorted(by: { keyPrecedes($0.key, $1.key) }).enumerated() {
+            if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+            writeString(element.key, into: &buffer)
+            buffer.writeInteger(UInt8(ascii: ":"))
+            guard write(element.value, into: &buffer) else { return false }
+        }
+        buffer.writeInteger(UInt8(ascii: "}"))
+        return true
+    }
+
+    private static func writeFloat<Number: BinaryFloatingPoint & LosslessStringConvertible>(_ number: Number, into buffer: inout ByteBuffer) -> Bool {
+        guard number.isFinite else { return false }
+        var text = number.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        buffer.writeString(text)
+        return true
+    }
+
+    static func writeString(_ text: String, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            // Runs of bytes that need no escape are copied at once; every byte >= 0x20 except `"` and `\` is written as is (UTF-8 included).
+            var start = 0
+            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index]))
+                start = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
+                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+                case 0x08: buffer.writeStaticString("\\b")
+                case 0x0C: buffer.writeStaticString("\\f")
+                case 0x0A: buffer.writeStaticString("\\n")
+                case 0x0D: buffer.writeStaticString("\\r")
+                case 0x09: buffer.writeStaticString("\\t")
+                default: buffer.writeString((byte < 0x10 ? "\\u000" : "\\u00") + String(byte, radix: 16))
+                }
+            }
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...]))
+        }
+        buffer.writeInteger(UInt8(ascii: "\""))
+    }
+
+    /// JSONWriter's key order: `compare(_:options: [.numeric, .caseInsensitive, .forcedOrdering], locale: .system) == .orderedAscending`.
+    static func keyPrecedes(_ lhs: String, _ rhs: String) -> Bool {
+        if let order = asciiLetterOrder(lhs, rhs) { return order }
+        return lhs.compare(rhs, options: [.numeric, .caseInsensitive, .forcedOrdering], range: lhs.startIndex..<lhs.endIndex, locale: NSLocale.system) == .orderedAscending
+    }
+
+    /// For two keys of ASCII letters only that differ other than by case:
+    /// case-insensitive alphabetical order, a prefix first (the collation's
+    /// answer for Latin letters). nil for any other pair.
+    private static func asciiLetterOrder(_ lhs: String, _ rhs: String) -> Bool? {
+        guard lhs.utf8.allSatisfy(isLetter), rhs.utf8.allSatisfy(isLetter) else { return nil }
+        for (left, right) in zip(lhs.utf8, rhs.utf8) where left | 0x20 != right | 0x20 {
+            return left | 0x20 < right | 0x20
+        }
+        let (left, right) = (lhs.utf8.count, rhs.utf8.count)
+        // Equal ignoring case: Foundation's forced ordering decides.
+        return left == right ? nil : left < right
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
     }
 }
 
@@ -33,7 +186,7 @@ struct RowRenderer: Sendable {
         var object: [String: Any] = [:]
         for column in row.table.columns where !Self.hiddenColumns.contains(column.name) {
             let value = row[column.name] ?? .null
-            object[Self.camelCase(column.name)] = render(value, column: column.name)
+            object[Self.camelNames[column.name] ?? Self.camelCase(column.name)] = render(value, column: column.name)
         }
         if case let .int(last)? = row["last_block"] {
             let block = UInt64(clamping: last)
@@ -54,6 +207,11 @@ struct RowRenderer: Sendable {
             return text
         }
     }
+
+    /// ``camelCase(_:)`` of every projection column, computed once: rendering a row renames all its columns.
+    static let camelNames: [String: String] = Dictionary(
+        ProjectionTable.allCases.flatMap { $0.columns.map { ($0.name, camelCase($0.name)) } }, uniquingKeysWith: { first, _ in first }
+    )
 
     static func camelCase(_ name: String) -> String {
         let parts = name.split(separator: "_")

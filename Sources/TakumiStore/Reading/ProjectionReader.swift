@@ -72,6 +72,15 @@ public struct ProjectionReader: Sendable {
         return Int(count)
     }
 
+    /// A profile with its skills (not removed, in id order, at most
+    /// `skillLimit`) and its active endorsement counts, or nil: what
+    /// `GET /api/v1/profiles/{address}` answers, read in one statement (one
+    /// round trip and one snapshot, where four separate queries were the
+    /// route's cost under load). PostgreSQL prepares it once per connection.
+    public func profile(chain: String, owner: String, skillLimit: Int) async throws -> ProfileDetail? {
+        ProfileQuery.detail(try await executor.fetchProfile(ProfileQuery(chain: chain, owner: owner, skillLimit: skillLimit)))
+    }
+
     /// Each contract's paused flag on `chain`, as indexed (`contract_state`).
     public func pausedContracts(chain: String) async throws -> [String: Bool] {
         var paused: [String: Bool] = [:]
@@ -105,8 +114,13 @@ public struct ProjectionReader: Sendable {
     }
 
     private func columnList(_ table: ProjectionTable) -> String {
-        table.columns.map { quoted($0.name) }.joined(separator: ", ")
+        Self.columnLists[table] ?? table.columns.map { quoted($0.name) }.joined(separator: ", ")
     }
+
+    /// Each table's quoted column list, built once (quoting is string work every query would repeat).
+    private static let columnLists: [ProjectionTable: String] = Dictionary(uniqueKeysWithValues: ProjectionTable.allCases.map { table in
+        (table, table.columns.map { quoted($0.name) }.joined(separator: ", "))
+    })
 
     private func fetchRows(_ table: ProjectionTable, _ sql: BoundSQL) async throws -> [ProjectionRow] {
         let names = table.columns.map(\.name)
@@ -163,6 +177,133 @@ public struct ProjectionReader: Sendable {
     }
 }
 
+/// A profile as its page shows it: ``ProjectionReader/profile(chain:owner:skillLimit:)``.
+public struct ProfileDetail: Sendable, Hashable {
+    public var profile: ProjectionRow
+    public var skills: [ProjectionRow]
+    public var endorsementsReceived: Int
+    public var endorsementsGiven: Int
+}
+
+/// The one statement behind ``ProjectionReader/profile(chain:owner:skillLimit:)``,
+/// the same text on both backends: the profile (with its two endorsement
+/// counts as scalar subqueries) left-joined to its skills, one result row
+/// per skill, or one with NULL skill columns when it has none.
+///
+/// The profile sits in a derived table with `LIMIT 1` (it matches at most
+/// one row by key anyway) so that PostgreSQL does not pull it up into the
+/// join and evaluate the counts once per skill row.
+///
+/// The text is built once: only the values change between requests
+/// (building it quoted every column name again, a tenth of a profile
+/// answer's CPU).
+struct ProfileQuery: Sendable {
+    static let profileColumns = ProjectionTable.profiles.columns
+    static let skillColumns = ProjectionTable.skills.columns
+    static let types: [ProjectionColumnType] = profileColumns.map(\.type) + [.integer, .integer] + skillColumns.map(\.type)
+    /// The statement with placeholder values; ``values`` fill them in order.
+    static let template = build(chain: "", owner: "", skillLimit: 1)
+
+    /// The bound values, in the order of the statement's placeholders.
+    let values: [StoreValue]
+
+    init(chain: String, owner: String, skillLimit: Int) {
+        values = Self.values(chain: chain, owner: owner, skillLimit: skillLimit)
+    }
+
+    private static func values(chain: String, owner: String, skillLimit: Int) -> [StoreValue] {
+        [.bool(true), .bool(true), .text(chain), .text(owner), .bool(false), .int(Int64(max(1, skillLimit)))]
+    }
+
+    /// ``template`` with this request's values.
+    var sql: BoundSQL {
+        var sql = BoundSQL()
+        var next = values.makeIterator()
+        for part in Self.template.parts {
+            switch part {
+            case let .sql(text): sql.append(text)
+            case .value: sql.append(value: next.next() ?? .null)
+            }
+        }
+        return sql
+    }
+
+    /// The statement built from scratch; its values appear in ``values(chain:owner:skillLimit:)`` order.
+    static func build(chain: String, owner: String, skillLimit: Int) -> BoundSQL {
+        var values = values(chain: chain, owner: owner, skillLimit: skillLimit).makeIterator()
+        func nextValue() -> StoreValue { values.next() ?? .null }
+        let profiles = quoted(ProjectionTable.profiles.name)
+        let endorsements = quoted(ProjectionTable.endorsements.name)
+        let profileList = profileColumns.map { "p.\(quoted($0.name))" }.joined(separator: ", ")
+        let skillList = skillColumns.map { "s.\(quoted($0.name))" }.joined(separator: ", ")
+        let innerList = profileColumns.map { "\(profiles).\(quoted($0.name))" }.joined(separator: ", ")
+        var sql = BoundSQL("SELECT \(profileList), p.endorsements_received, p.endorsements_given, \(skillList) FROM (SELECT \(innerList)")
+        for (name, column) in [("endorsements_received", "endorsee"), ("endorsements_given", "endorser")] {
+            sql.append(", (SELECT COUNT(*) FROM \(endorsements) AS e WHERE e.\(quoted("chain")) = \(profiles).\(quoted("chain")) AND e.\(quoted(column)) = \(profiles).\(quoted("owner")) AND e.\(quoted("active")) = ")
+            sql.append(value: nextValue())  // true
+            sql.append(") AS \(name)")
+        }
+        sql.append(" FROM \(profiles) WHERE \(profiles).\(quoted("chain")) = ")
+        sql.append(value: nextValue())  // chain
+        sql.append(" AND \(profiles).\(quoted("owner")) = ")
+        sql.append(value: nextValue())  // owner
+        sql.append(" LIMIT 1) AS p LEFT JOIN \(quoted(ProjectionTable.skills.name)) AS s ON s.\(quoted("chain")) = p.\(quoted("chain")) AND s.\(quoted("owner")) = p.\(quoted("owner")) AND s.\(quoted("removed")) = ")
+        sql.append(value: nextValue())  // false
+        sql.append(" ORDER BY s.\(quoted("id")) ASC LIMIT ")
+        sql.append(value: nextValue())  // skill limit
+        return sql
+    }
+
+    /// The result rows (in ``types`` order) as a detail; nil without a profile.
+    static func detail(_ rows: [[StoreValue]]) -> ProfileDetail? {
+        guard let first = rows.first else { return nil }
+        let profileCount = profileColumns.count
+        let profile = ProjectionRow(.profiles, Dictionary(uniqueKeysWithValues: zip(profileColumns.map(\.name), first.prefix(profileCount))))
+        let skills = rows.compactMap { row -> ProjectionRow? in
+            let values = row.dropFirst(profileCount + 2)
+            // A profile without skills comes back as one row whose skill columns are all NULL.
+            guard let key = values.first, !key.isNull else { return nil }
+            return ProjectionRow(.skills, Dictionary(uniqueKeysWithValues: zip(skillColumns.map(\.name), values)))
+        }
+        func count(_ index: Int) -> Int {
+            guard first.indices.contains(index), case let .int(count) = first[index] else { return 0 }
+            return Int(count)
+        }
+        return ProfileDetail(profile: profile, skills: skills, endorsementsReceived: count(profileCount), endorsementsGiven: count(profileCount + 1))
+    }
+}
+
+/// ``ProfileQuery`` as a PostgreSQL prepared statement: parsed and planned
+/// once per pooled connection instead of at every request. The text is
+/// fixed (only the bound values change), which is what PostgresNIO's
+/// statically named statements need.
+struct ProfileStatement: PostgresPreparedStatement {
+    typealias Row = [StoreValue]
+    static let name = "takumi_profile_detail"
+    static let sql = ProfileQuery.template.postgres().sql
+
+    let query: ProfileQuery
+
+    func makeBindings() throws -> PostgresBindings {
+        // The same values, in the same order, as BoundSQL.postgres() binds them.
+        var bindings = PostgresBindings(capacity: query.values.count)
+        for value in query.values {
+            switch value {
+            case .null: bindings.append(String?.none)
+            case let .int(int): bindings.append(int)
+            case let .text(text): bindings.append(text)
+            case let .bool(bool): bindings.append(bool)
+            }
+        }
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> [StoreValue] {
+        let cells = row.makeRandomAccess()
+        return try ProfileQuery.types.enumerated().map { index, type in try PostgresExecutor.value(cells[index], as: type) }
+    }
+}
+
 /// One row of `chain_events`, as the activity feed shows it.
 public struct RecentEvent: Sendable, Hashable {
     public var blockNumber: UInt64
@@ -176,6 +317,14 @@ public struct RecentEvent: Sendable, Hashable {
 protocol SQLReadExecutor: Sendable {
     var dialect: SQLDialect { get }
     func fetch(_ sql: BoundSQL, types: [ProjectionColumnType]) async throws -> [[StoreValue]]
+    /// ``ProfileQuery``'s rows (its statement prepared where the backend can).
+    func fetchProfile(_ query: ProfileQuery) async throws -> [[StoreValue]]
+}
+
+extension SQLReadExecutor {
+    func fetchProfile(_ query: ProfileQuery) async throws -> [[StoreValue]] {
+        try await fetch(query.sql, types: ProfileQuery.types)
+    }
 }
 
 /// Reads through the PostgreSQL pool, one pooled connection per query.
@@ -186,6 +335,18 @@ struct PostgresReadExecutor: SQLReadExecutor {
     func fetch(_ sql: BoundSQL, types: [ProjectionColumnType]) async throws -> [[StoreValue]] {
         try await store.client.withConnection { connection in
             try await PostgresExecutor(connection: connection, logger: store.logger).fetch(sql, types: types)
+        }
+    }
+
+    func fetchProfile(_ query: ProfileQuery) async throws -> [[StoreValue]] {
+        do {
+            var rows: [[StoreValue]] = []
+            for try await row in try await store.client.execute(ProfileStatement(query: query), logger: store.logger) {
+                rows.append(row)
+            }
+            return rows
+        } catch {
+            throw PostgresExecutor.readable(error)
         }
     }
 }
