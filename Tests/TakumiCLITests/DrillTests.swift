@@ -10,7 +10,8 @@ import Testing
 import TestSupport
 
 /// Issue 7's drill: docs/RUNBOOK.md's P0 procedure run end to end against a
-/// dev node with `takumi serve` (API + indexer + exploit detector, AUTO_PAUSE
+/// deployed and seeded dev node (profiles, claims, verifiers: a system in
+/// use) with `takumi serve` (API + indexer + exploit detector, AUTO_PAUSE
 /// with the guardian key, an empty denylist) running all along.
 ///
 /// 1. SkillClaimVulnerable (`initialize` lost its run-once guard) is deployed
@@ -35,7 +36,7 @@ struct DrillTests {
 
     @Test("the runbook's P0 drill")
     func drill() async throws {
-        try await TestChain.with(deploy: true) { chain in
+        try await TestChain.with(deploy: true, seed: true) { chain in
             let processes = TakumiProcesses()
             do {
                 try await Self.run(chain, processes)
