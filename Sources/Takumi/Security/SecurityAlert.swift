@@ -18,7 +18,7 @@ public enum SecurityRule: String, Sendable, Hashable, CaseIterable, CustomString
 }
 
 /// One detector hit: what the indexer records as a P0 incident and hands to
-/// an ``EmergencyResponse``.
+/// an ``EmergencyResponder``.
 ///
 /// ```swift
 /// let alert = SecurityAlert(rule: .approvalBurst, chain: "dev", blockNumber: 120, transactionHashes: hashes,
@@ -70,7 +70,7 @@ public struct SecurityAlert: Sendable, Hashable {
 /// Defined here so `TakumiIndexer` can call it while `TakumiOps` implements it
 /// (ARCHITECTURE.md: arrows point down). Must not throw: a failed response is
 /// the implementation's to log; indexing goes on.
-public protocol EmergencyResponse: Sendable {
+public protocol EmergencyResponder: Sendable {
     func respond(to alert: SecurityAlert) async
 }
 

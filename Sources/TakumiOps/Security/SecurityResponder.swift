@@ -3,7 +3,7 @@ import Logging
 import Takumi
 import TakumiStore
 
-/// The exploit detector's response (``EmergencyResponse``, called by the
+/// The exploit detector's response (``EmergencyResponder``, called by the
 /// indexer after it recorded the alert's P0 incident and counted it): logs
 /// the alert, and with `AUTO_PAUSE=true` and a guardian key (a
 /// ``ContractPauser``) pauses every contract, writing the outcome into the
@@ -17,7 +17,7 @@ import TakumiStore
 /// let responder = SecurityResponder(autoPause: config.autoPause, pauser: GuardianPauser(sender: sender), store: database.access(), logger: logger)
 /// let detector = ExploitDetector(rules: config.securityRules, store: database.access(), responder: responder)
 /// ```
-public actor SecurityResponder: EmergencyResponse {
+public actor SecurityResponder: EmergencyResponder {
     let autoPause: Bool
     let pauser: (any ContractPauser)?
     let store: AccessStore?

@@ -9,9 +9,9 @@ import Testing
 import TestSupport
 @testable import TakumiIndexer
 
-/// An ``EmergencyResponse`` that only remembers what it was handed: the tests
+/// An ``EmergencyResponder`` that only remembers what it was handed: the tests
 /// check the indexer calls the response once per recorded alert.
-final class RecordingResponder: EmergencyResponse {
+final class RecordingResponder: EmergencyResponder {
     let received = Mutex<[SecurityAlert]>([])
 
     func respond(to alert: SecurityAlert) async {
@@ -30,7 +30,7 @@ struct DetectorRig {
     let indexer: ChainIndexer
     let detector: ExploitDetector
 
-    init(_ chain: TestChain, _ database: TestDatabase, rules: SecurityRules = SecurityRules(), responder: (any EmergencyResponse)?) throws {
+    init(_ chain: TestChain, _ database: TestDatabase, rules: SecurityRules = SecurityRules(), responder: (any EmergencyResponder)?) throws {
         self.chain = chain
         self.database = database
         let registry = PrometheusCollectorRegistry()
