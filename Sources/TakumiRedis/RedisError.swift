@@ -74,3 +74,12 @@ extension Duration {
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }
+
+extension RedisError {
+    /// The command was never written: its connection had already closed.
+    /// Nothing reached Redis, so sending it again on another connection is
+    /// safe for any command, even a non-idempotent one.
+    var wasNotSent: Bool {
+        if case let .connectionClosed(reason) = self { reason.hasPrefix(RedisConnection.notSentPrefix) } else { false }
+    }
+}

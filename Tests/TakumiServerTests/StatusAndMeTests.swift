@@ -26,6 +26,9 @@ struct StatusAndMeTests {
                     chain: "dev", database: { try await store.check() }, rpcHead: { throw ServerTestError("no chain in the status tests") },
                     indexer: nil, checkpoint: { nil }, pausedContracts: { [:] }, openIncidents: { try await access.openIncidents() }
                 ),
+                // Probes bounded generously: on a loaded machine a 2-s SQLite read
+                // would time out and the page would keep the previous list.
+                timeout: .seconds(60),
                 logger: ServerRig.quietLogger, metricsFactory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())
             )
             let dependencies = ServerDependencies(store: store, manifest: try AuthRig.manifest(), monitor: monitor, metrics: MetricsRegistry(registry: PrometheusCollectorRegistry()))

@@ -157,7 +157,15 @@ public final class RedisClient: Service, Sendable {
         // One deadline for the whole command: waiting for a connection counts against it too.
         let deadline = NIODeadline.now() + timeout.timeAmount
         do {
-            let reply = try await connection(for: name, deadline: deadline).send(arguments, timeout: timeout, deadline: deadline)
+            let reply: RESPValue
+            do {
+                reply = try await connection(for: name, deadline: deadline).send(arguments, timeout: timeout, deadline: deadline)
+            } catch let error as RedisError where error.wasNotSent {
+                // The server closed that connection (restart, idle kill) just
+                // before the write; the pool now sees it inactive and hands
+                // out or opens another. Once: a second failure is an outage.
+                reply = try await connection(for: name, deadline: deadline).send(arguments, timeout: timeout, deadline: deadline)
+            }
             metrics.command(name, status: "ok", seconds: (ContinuousClock.now - started).seconds)
             return reply
         } catch {

@@ -77,6 +77,10 @@ final class RedisConnection: Sendable {
     }
 
     /// Sends one command and waits for its reply until `deadline`.
+    /// How a command that never reached the socket fails (the channel had
+    /// closed between the pool's check and the write): see ``RedisError/wasNotSent``.
+    static let notSentPrefix = "write failed: "
+
     func send(_ arguments: [ByteBuffer], timeout: Duration, deadline: NIODeadline) async throws -> RESPValue {
         try await send([arguments], timeout: timeout, deadline: deadline)[0].get()
     }
@@ -105,7 +109,7 @@ final class RedisConnection: Sendable {
         written.futureResult.whenFailure { error in
             // The handler fails commands it saw; this covers a channel already
             // closed before the request reached it. Completing twice is a no-op.
-            let reason = error as? RedisError ?? .connectionClosed("write failed: \(error)")
+            let reason = error as? RedisError ?? .connectionClosed(RedisConnection.notSentPrefix + "\(error)")
             for promise in promises { promise.fail(reason) }
         }
         channel.writeAndFlush(RedisRequest(commands: commands, promises: promises), promise: written)
