@@ -84,6 +84,7 @@ struct RateLimitTests {
         // into a fail-open pass (that path has its own test below).
         var configuration = RedisClient.Configuration(url: RedisURL(host: host, port: port))
         configuration.commandTimeout = .seconds(60)
+        configuration.connectTimeout = .seconds(60)
         let redis = RedisClient(configuration: configuration, logger: ServerRig.quietLogger)
         // Each run its own keys: the budget key is the client IP, so flush what a previous run left.
         _ = try await redis.del(["takumi:ratelimit:ip:unknown"])

@@ -67,13 +67,15 @@ struct RedisNonceTests {
         let nonces = RedisNonceStore(redis: redis, keyPrefix: prefix, logger: ServerRig.quietLogger)
 
         // The store alone: the key carries the TTL asked for, and is gone after it.
-        let short = try await nonces.issue(ttl: .milliseconds(300))
+        // Seconds, not milliseconds: on a loaded CI machine the next command
+        // may come hundreds of milliseconds later.
+        let short = try await nonces.issue(ttl: .seconds(3))
         guard case let .expiresIn(left) = try await redis.pttl(prefix + short) else {
             Issue.record("an issued nonce has no TTL")
             return
         }
-        #expect(left > .zero && left <= .milliseconds(300))
-        try await Task.sleep(for: .milliseconds(800))
+        #expect(left > .zero && left <= .seconds(3))
+        try await Task.sleep(for: .milliseconds(3_500))
         #expect(try await redis.get(prefix + short) == nil)
         #expect(try await !nonces.consume(short), "expired")
         #expect(try await !nonces.wasConsumed(short))
@@ -157,12 +159,15 @@ struct RedisNonceTests {
         #expect(reply.headers[.retryAfter].flatMap { Int($0) } ?? 0 > 0, sourceLocation: sourceLocation)
     }
 
-    /// A client of the shared test Redis. A long command timeout: on a loaded
-    /// machine a slow reply must not turn into a 503 these tests do not expect.
+    /// A client of the shared test Redis. Long command and connect timeouts: on a
+    /// loaded machine a slow reply must not turn into a 503 these tests do not expect.
     static func sharedClient() throws -> RedisClient {
         let (host, port) = try TestServices.redisEndpoint()
         var configuration = RedisClient.Configuration(url: RedisURL(host: host, port: port))
         configuration.commandTimeout = .seconds(60)
+        // Connecting too: CI failed twice on the 2-s default (a connect
+        // counted as an outage, then commands failed fast during backoff).
+        configuration.connectTimeout = .seconds(60)
         return RedisClient(configuration: configuration, logger: ServerRig.quietLogger)
     }
 }
