@@ -25,7 +25,7 @@ public struct FaultProxy: Sendable {
             "/usr/bin/env", ["python3", script.path, "--upstream", upstream, "--port-file", portFile.path],
             log: folder.appendingPathComponent("proxy.log")
         )
-        let port = try await TestChain.waitForFile(portFile, process: process, timeout: .seconds(20))
+        let port = try await TestChain.waitForFile(portFile, process: process, timeout: .seconds(120))  // generous: a loaded machine starts Python slowly
         return FaultProxy(url: "http://127.0.0.1:\(port)", process: process, folder: folder)
     }
 

@@ -87,7 +87,9 @@ public struct TestChain: Sendable {
         )
         let port: String
         do {
-            port = try await waitForFile(portFile, process: node, timeout: .seconds(60))
+            // Generous: a full `make test` starts a dozen dev nodes at once on
+            // two cores (each imports py-evm), and a start took over 60 s.
+            port = try await waitForFile(portFile, process: node, timeout: .seconds(180))
         } catch {
             node.terminate()
             throw error
