@@ -70,7 +70,7 @@ struct DrillTests {
             "EMERGENCY_ADMIN_KEY": Sending.hex(chain.guardian), "SECURITY_APPROVAL_BURST": "3/10",
             "JWT_SECRET": String(repeating: "d", count: 40),
         ], folder: serveFolder, logName: "serve.log")
-        let base = try await listeningURL(serve)
+        let base = try await serve.servedURL()
         try await eventually("GET /ready = 200", serve) { try await get(base + "/ready").status == 200 }
         #expect(try await get(base + "/api/v1/stats").paused == nil)
 
@@ -392,21 +392,6 @@ struct DrillTests {
         return Fetched(status: http.statusCode, paused: http.value(forHTTPHeaderField: "X-Takumi-Paused"), body: String(decoding: data, as: UTF8.self))
     }
 
-    /// The URL from the "takumi serve listening" log line (the port was 0).
-    static func listeningURL(_ process: TakumiProcess) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(90)
-        while ContinuousClock.now < deadline {
-            for line in process.output.split(separator: "\n") where line.contains("takumi serve listening") {
-                if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                   let url = object["url"] as? String ?? (object["metadata"] as? [String: Any])?["url"] as? String {
-                    return url
-                }
-            }
-            if !process.isRunning { throw TakumiProcessError("takumi serve exited early:\n\(process.outputTail())") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw TakumiProcessError("takumi serve did not log its URL within 90 s:\n\(process.outputTail())")
-    }
 
     /// Polls `condition` until `timeout` (a bound on "never", not a latency target).
     static func eventually(_ what: String, _ process: TakumiProcess, timeout: Duration = .seconds(90), _ condition: () async throws -> Bool) async throws {

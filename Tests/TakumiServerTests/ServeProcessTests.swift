@@ -25,7 +25,7 @@ struct ServeProcessTests {
                 "SQLITE_PATH": folder.appendingPathComponent("takumi.sqlite").path, "LOG_FORMAT": "json",
             ]
             let serve = try processes.launch(["serve", "--port", "0"], settings: settings, folder: folder, logName: "serve.log")
-            let base = try await Self.listeningURL(serve)
+            let base = try await serve.servedURL()
 
             // Ready once the index reaches the head.
             try await Self.eventually("GET /ready = 200", serve) { try await Self.get(base + "/ready").status == 200 }
@@ -71,21 +71,6 @@ struct ServeProcessTests {
         return Fetched(status: response.status.code, paused: response.headers.first(name: "X-Takumi-Paused"), body: body)
     }
 
-    /// The URL from the "takumi serve listening" log line (the port was 0).
-    static func listeningURL(_ process: TakumiProcess) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            for line in process.output.split(separator: "\n") where line.contains("takumi serve listening") {
-                if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                   let url = object["url"] as? String ?? (object["metadata"] as? [String: Any])?["url"] as? String {
-                    return url
-                }
-            }
-            if !process.isRunning { throw TakumiProcessError("takumi serve exited early:\n\(process.outputTail())") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw TakumiProcessError("takumi serve did not log its URL within 60 s:\n\(process.outputTail())")
-    }
 
     /// Polls `condition` for up to 60 s (a bound on "never", not a latency target).
     static func eventually(_ what: String, _ process: TakumiProcess, _ condition: () async throws -> Bool) async throws {

@@ -103,6 +103,23 @@ public final class TakumiProcess: @unchecked Sendable {
     public var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     public func outputTail(_ characters: Int = 2_000) -> String { String(output.suffix(characters)) }
+
+    /// `takumi serve --port 0`'s URL, from its "takumi serve listening" log
+    /// line; waits up to `timeout` (a bound on "never": a loaded machine is slow).
+    public func servedURL(timeout: Duration = .seconds(90)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            for line in output.split(separator: "\n") where line.contains("takumi serve listening") {
+                if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                   let url = object["url"] as? String ?? (object["metadata"] as? [String: Any])?["url"] as? String {
+                    return url
+                }
+            }
+            if !isRunning { throw TakumiProcessError("takumi serve exited early:\n\(outputTail())") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TakumiProcessError("takumi serve did not log its URL within \(timeout):\n\(outputTail())")
+    }
 }
 
 /// Every `takumi` process a test started, so none outlives the test when it
