@@ -74,7 +74,6 @@ struct ReaderTests {
             let built = ProfileQuery.build(chain: chain, owner: owner, skillLimit: limit)
             #expect(cached.sqlite().0 == built.sqlite().0)
             #expect(cached.sqlite().1.map(String.init(describing:)) == built.sqlite().1.map(String.init(describing:)))
-            #expect(cached.postgres().sql == ProfileStatement.sql)
         }
     }
 

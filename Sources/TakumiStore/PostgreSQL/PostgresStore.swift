@@ -20,13 +20,22 @@ public final class PostgresStore: DatabaseStore {
     public var backend: DatabaseBackend { .postgresql }
     let client: PostgresClient
     let logger: Logger
+    /// Profile reads, coalesced into one statement per round trip under load.
+    let profileReads: ProfileReadCoalescer
     let leases = LockedValue<[PostgresLeaseHandle]>([])
     private let connectionIDs = LockedValue(1_000_000)
 
     public init(url: PostgresURL, logger: Logger) {
         self.url = url
         self.logger = logger
-        self.client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        self.client = client
+        // Half the pool: the rest stays free for every other query (lists,
+        // health probes, sign-in), and larger batches mean fewer round trips.
+        let poolSize = url.maximumConnections ?? PostgresURL.defaultMaximumConnections
+        self.profileReads = ProfileReadCoalescer(maxRunning: max(1, poolSize / 2)) { chain, owners, skillLimit in
+            try await PostgresReadExecutor.fetchProfiles(client: client, logger: logger, chain: chain, owners: owners, skillLimit: skillLimit)
+        }
     }
 
     /// Ids for the store's own connections, apart from the pool's.

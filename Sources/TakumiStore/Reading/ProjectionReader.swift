@@ -204,10 +204,16 @@ struct ProfileQuery: Sendable {
     /// The statement with placeholder values; ``values`` fill them in order.
     static let template = build(chain: "", owner: "", skillLimit: 1)
 
+    let chain: String
+    let owner: String
+    let skillLimit: Int
     /// The bound values, in the order of the statement's placeholders.
     let values: [StoreValue]
 
     init(chain: String, owner: String, skillLimit: Int) {
+        self.chain = chain
+        self.owner = owner
+        self.skillLimit = skillLimit
         values = Self.values(chain: chain, owner: owner, skillLimit: skillLimit)
     }
 
@@ -273,37 +279,6 @@ struct ProfileQuery: Sendable {
     }
 }
 
-/// ``ProfileQuery`` as a PostgreSQL prepared statement: parsed and planned
-/// once per pooled connection instead of at every request. The text is
-/// fixed (only the bound values change), which is what PostgresNIO's
-/// statically named statements need.
-struct ProfileStatement: PostgresPreparedStatement {
-    typealias Row = [StoreValue]
-    static let name = "takumi_profile_detail"
-    static let sql = ProfileQuery.template.postgres().sql
-
-    let query: ProfileQuery
-
-    func makeBindings() throws -> PostgresBindings {
-        // The same values, in the same order, as BoundSQL.postgres() binds them.
-        var bindings = PostgresBindings(capacity: query.values.count)
-        for value in query.values {
-            switch value {
-            case .null: bindings.append(String?.none)
-            case let .int(int): bindings.append(int)
-            case let .text(text): bindings.append(text)
-            case let .bool(bool): bindings.append(bool)
-            }
-        }
-        return bindings
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> [StoreValue] {
-        let cells = row.makeRandomAccess()
-        return try ProfileQuery.types.enumerated().map { index, type in try PostgresExecutor.value(cells[index], as: type) }
-    }
-}
-
 /// One row of `chain_events`, as the activity feed shows it.
 public struct RecentEvent: Sendable, Hashable {
     public var blockNumber: UInt64
@@ -338,13 +313,22 @@ struct PostgresReadExecutor: SQLReadExecutor {
         }
     }
 
+    /// Coalesced with concurrent reads of other profiles (``ProfileReadCoalescer``).
     func fetchProfile(_ query: ProfileQuery) async throws -> [[StoreValue]] {
+        try await store.profileReads.rows(chain: query.chain, owner: query.owner, skillLimit: query.skillLimit)
+    }
+
+    /// ``ProfileBatchStatement``'s rows by owner: the coalescer's one round trip.
+    static func fetchProfiles(client: PostgresClient, logger: Logger, chain: String, owners: [String], skillLimit: Int) async throws
+        -> [String: [[StoreValue]]]
+    {
         do {
             var rows: [[StoreValue]] = []
-            for try await row in try await store.client.execute(ProfileStatement(query: query), logger: store.logger) {
+            let statement = ProfileBatchStatement(chain: chain, owners: owners, skillLimit: skillLimit)
+            for try await row in try await client.execute(statement, logger: logger) {
                 rows.append(row)
             }
-            return rows
+            return ProfileBatchStatement.grouped(rows)
         } catch {
             throw PostgresExecutor.readable(error)
         }
