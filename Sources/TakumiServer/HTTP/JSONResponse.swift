@@ -100,7 +100,15 @@ enum JSONBytes {
 
     private static func writeObject(_ dictionary: [String: Any], into buffer: inout ByteBuffer) -> Bool {
         buffer.writeInteger(UInt8(ascii: "{"))
-        for (index, element) in dictionary.sorted(by: { keyPrecedes($0.key, $1.key) }).enumerated() {
+        // Whether a key is all ASCII letters is checked once per key, not at every comparison of the sort.
+        var entries: [(key: String, value: Any, letters: Bool)] = []
+        entries.reserveCapacity(dictionary.count)
+        for (key, value) in dictionary { entries.append((key, value, key.utf8.allSatisfy(isLetter))) }
+        entries.sort { lhs, rhs in
+            if lhs.letters && rhs.letters, let order = letterKeyOrder(lhs.key, rhs.key) { return order }
+            return foundationKeyPrecedes(lhs.key, rhs.key)
+        }
+        for (index, element) in entries.enumerated() {
             if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
             writeString(element.key, into: &buffer)
             buffer.writeInteger(UInt8(ascii: ":"))
@@ -145,15 +153,18 @@ enum JSONBytes {
 
     /// JSONWriter's key order: `compare(_:options: [.numeric, .caseInsensitive, .forcedOrdering], locale: .system) == .orderedAscending`.
     static func keyPrecedes(_ lhs: String, _ rhs: String) -> Bool {
-        if let order = asciiLetterOrder(lhs, rhs) { return order }
-        return lhs.compare(rhs, options: [.numeric, .caseInsensitive, .forcedOrdering], range: lhs.startIndex..<lhs.endIndex, locale: NSLocale.system) == .orderedAscending
+        if lhs.utf8.allSatisfy(isLetter), rhs.utf8.allSatisfy(isLetter), let order = letterKeyOrder(lhs, rhs) { return order }
+        return foundationKeyPrecedes(lhs, rhs)
     }
 
-    /// For two keys of ASCII letters only that differ other than by case:
-    /// case-insensitive alphabetical order, a prefix first (the collation's
-    /// answer for Latin letters). nil for any other pair.
-    private static func asciiLetterOrder(_ lhs: String, _ rhs: String) -> Bool? {
-        guard lhs.utf8.allSatisfy(isLetter), rhs.utf8.allSatisfy(isLetter) else { return nil }
+    private static func foundationKeyPrecedes(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.compare(rhs, options: [.numeric, .caseInsensitive, .forcedOrdering], range: lhs.startIndex..<lhs.endIndex, locale: NSLocale.system) == .orderedAscending
+    }
+
+    /// For two keys of ASCII letters only (the caller checked) that differ
+    /// other than by case: case-insensitive alphabetical order, a prefix
+    /// first (the collation's answer for Latin letters). nil otherwise.
+    private static func letterKeyOrder(_ lhs: String, _ rhs: String) -> Bool? {
         for (left, right) in zip(lhs.utf8, rhs.utf8) where left | 0x20 != right | 0x20 {
             return left | 0x20 < right | 0x20
         }

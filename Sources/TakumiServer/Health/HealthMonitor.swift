@@ -88,7 +88,7 @@ public final class HealthMonitor: Service, Sendable {
     public var anyPaused: Bool { state.withLock { $0.paused.values.contains(true) } }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown { [self] in
+        await cancelWhenGracefulShutdown { [self] in
             while !Task.isCancelled {
                 await probeOnce()
                 try? await Task.sleep(for: interval)

@@ -66,6 +66,8 @@ final class ProfileReadCoalescer: Sendable {
     /// The rows of ``ProfileQuery`` for one owner (empty: no such profile).
     func rows(chain: String, owner: String, skillLimit: Int) async throws -> Rows {
         let key = Key(chain: chain, owner: owner, skillLimit: skillLimit)
+        // A free slot: lead at once, without suspending (the common case at low load).
+        if takeSlot() { return try await lead(key, []) }
         let turn: Turn = try await withCheckedThrowingContinuation { continuation in
             let leads = state.withLock { state -> Bool in
                 if state.running < maxRunning {
@@ -82,6 +84,14 @@ final class ProfileReadCoalescer: Sendable {
             return rows
         case let .lead(others):
             return try await lead(key, others)
+        }
+    }
+
+    private func takeSlot() -> Bool {
+        state.withLock { state in
+            guard state.running < maxRunning else { return false }
+            state.running += 1
+            return true
         }
     }
 
