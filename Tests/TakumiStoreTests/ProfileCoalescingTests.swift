@@ -14,7 +14,13 @@ struct ProfileCoalescingTests {
         let gate = Mutex<CheckedContinuation<Void, Never>?>(nil)
         let holdFirst: Bool
 
-        init(holdFirst: Bool) { self.holdFirst = holdFirst }
+        /// The first call waits (cancellably) until its task is cancelled.
+        let cancellableFirst: Bool
+
+        init(holdFirst: Bool, cancellableFirst: Bool = false) {
+            self.holdFirst = holdFirst
+            self.cancellableFirst = cancellableFirst
+        }
 
         func fetch(chain: String, owners: [String], skillLimit: Int) async throws -> [String: [[StoreValue]]] {
             let first = calls.withLock { calls in
@@ -22,6 +28,7 @@ struct ProfileCoalescingTests {
                 return calls.count == 1
             }
             if first && holdFirst { await withCheckedContinuation { continuation in gate.withLock { $0 = continuation } } }
+            if first && cancellableFirst { try await Task.sleep(for: .seconds(600)) }
             if owners.contains("0xbad") { throw StoreError.unavailable(location: "scripted", reason: "failure for \(owners.sorted())") }
             var rows: [String: [[StoreValue]]] = [:]
             for owner in owners where owner != "0xmissing" { rows[owner] = [[.text(owner), .int(Int64(skillLimit))]] }
@@ -109,6 +116,29 @@ struct ProfileCoalescingTests {
         #expect(script.calls.withLock { $0.map(\.owners) } == [["0xfirst"], ["0xbad", "0xa", "0xb"], ["0xc", "0xd"]])
         #expect(coalescer.runningCount == 0)
         #expect(try await coalescer.rows(chain: "dev", owner: "0xe", skillLimit: 1) == [[.text("0xe"), .int(1)]])
+    }
+
+    @Test("a leader cancelled mid-statement hands its batch to another read; the others still get their rows")
+    func cancelledLeaderHandsOn() async throws {
+        let script = ScriptedFetch(holdFirst: false, cancellableFirst: true)
+        let coalescer = ProfileReadCoalescer(maxRunning: 1) { try await script.fetch(chain: $0, owners: $1, skillLimit: $2) }
+        try await withThrowingTaskGroup(of: (String, [[StoreValue]]).self) { group in
+            let leader = Task { try await coalescer.rows(chain: "dev", owner: "0xleader", skillLimit: 1) }
+            try await Self.waitUntil { script.calls.withLock { $0.count } == 1 }
+            // The leader's statement is running; these wait for it, then ride on it.
+            for owner in ["0xa", "0xb", "0xc"] {
+                group.addTask { (owner, try await coalescer.rows(chain: "dev", owner: owner, skillLimit: 1)) }
+            }
+            try await Self.waitUntil { coalescer.waitingCount == 3 }
+            leader.cancel()
+            await #expect(throws: CancellationError.self) { try await leader.value }
+            for try await (owner, rows) in group {
+                #expect(rows == [[.text(owner), .int(1)]], "\(owner)")
+            }
+        }
+        let calls = script.calls.withLock { $0.map(\.owners) }
+        #expect(calls.count == 2 && calls[0] == ["0xleader"] && calls[1] == ["0xa", "0xb", "0xc"], "\(calls)")
+        #expect(coalescer.runningCount == 0 && coalescer.waitingCount == 0)
     }
 
     @Test("400 concurrent profile reads on PostgreSQL answer what SQLite answers one by one, in fewer statements than reads")

@@ -15,7 +15,8 @@ import Synchronization
 ///
 /// Each batch runs in the task of one of its own reads (the "leader", the
 /// first to arrive): no background task exists, and a batch's error reaches
-/// exactly the reads in it.
+/// exactly the reads in it. A leader cancelled mid-statement passes the
+/// batch on to another of its reads instead of failing them all.
 final class ProfileReadCoalescer: Sendable {
     typealias Rows = [[StoreValue]]
     typealias Fetch = @Sendable (_ chain: String, _ owners: [String], _ skillLimit: Int) async throws -> [String: Rows]
@@ -103,6 +104,13 @@ final class ProfileReadCoalescer: Sendable {
         do {
             result = .success(try await fetch(key.chain, owners, key.skillLimit))
         } catch {
+            // This read was cancelled (its client went away, say): the others
+            // did not ask for that. The first of them leads them again, in
+            // this batch's slot.
+            if Task.isCancelled, let heir = others.first {
+                heir.continuation.resume(returning: .lead(others: Array(others.dropFirst())))
+                throw error
+            }
             result = .failure(error)
         }
         // Hand the slot on before answering anyone: the next batch's round
