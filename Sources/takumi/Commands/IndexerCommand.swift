@@ -157,9 +157,13 @@ func operationsContext(_ config: TakumiConfiguration, logger: Logger) throws -> 
     try badConfiguration { try OperationsContext(configuration: config, logger: logger) }
 }
 
-/// Configuration problems are bad input (exit 2).
+/// Configuration problems and bad arguments are bad input (exit 2); an
+/// operation that ran and failed stays a failure (exit 1).
 func badConfiguration<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let error as OperationsError {
-        throw CommandFailure.badInput(error.description)
+        switch error {
+        case .badConfiguration, .badInput: throw CommandFailure.badInput(error.description)
+        case .failed: throw CommandFailure.failed(error.description)
+        }
     }
 }
