@@ -56,6 +56,21 @@ struct JSONBytesTests {
         #expect(Self.ours(["x": Float.nan]) == nil)
     }
 
+    @Test("random subsets of the pre-ranked keys, alone or with unranked keys, sort as Foundation sorts them")
+    func rankedKeys() {
+        var generator = SystemRandomNumberGenerator()
+        let ranked = Array(JSONBytes.keyRanks.keys)
+        #expect(ranked.count > 60, "every column's name and the API's own keys")
+        for round in 0..<300 {
+            var object: [String: Any] = [:]
+            for index in 0..<Int.random(in: 1...25, using: &generator) {
+                object[ranked.randomElement(using: &generator) ?? "owner"] = index
+            }
+            if round.isMultiple(of: 3) { object[["ownerX", "_id", "a2", "Owner", "zzz"].randomElement(using: &generator) ?? "x"] = -1 }
+            #expect(Self.ours(object) == Self.foundation(object), "\(object.keys.sorted())")
+        }
+    }
+
     @Test("random keys of letters sort as Foundation sorts them")
     func randomKeys() {
         var generator = SystemRandomNumberGenerator()

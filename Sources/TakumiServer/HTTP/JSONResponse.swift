@@ -100,15 +100,7 @@ enum JSONBytes {
 
     private static func writeObject(_ dictionary: [String: Any], into buffer: inout ByteBuffer) -> Bool {
         buffer.writeInteger(UInt8(ascii: "{"))
-        // Whether a key is all ASCII letters is checked once per key, not at every comparison of the sort.
-        var entries: [(key: String, value: Any, letters: Bool)] = []
-        entries.reserveCapacity(dictionary.count)
-        for (key, value) in dictionary { entries.append((key, value, key.utf8.allSatisfy(isLetter))) }
-        entries.sort { lhs, rhs in
-            if lhs.letters && rhs.letters, let order = letterKeyOrder(lhs.key, rhs.key) { return order }
-            return foundationKeyPrecedes(lhs.key, rhs.key)
-        }
-        for (index, element) in entries.enumerated() {
+        for (index, element) in sortedMembers(dictionary).enumerated() {
             if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
             writeString(element.key, into: &buffer)
             buffer.writeInteger(UInt8(ascii: ":"))
@@ -117,6 +109,39 @@ enum JSONBytes {
         buffer.writeInteger(UInt8(ascii: "}"))
         return true
     }
+
+    /// The members in JSONSerialization's key order. Keys the API always
+    /// uses are ranked once (``keyRanks``), so an object made of them sorts
+    /// by integer; any other key sorts by ``keyPrecedes(_:_:)``.
+    private static func sortedMembers(_ dictionary: [String: Any]) -> [(key: String, value: Any)] {
+        var ranked: [(rank: Int, key: String, value: Any)] = []
+        ranked.reserveCapacity(dictionary.count)
+        for (key, value) in dictionary {
+            guard let rank = keyRanks[key] else {
+                // Whether a key is all ASCII letters is checked once per key, not at every comparison.
+                var entries = dictionary.map { (key: $0.key, value: $0.value, letters: $0.key.utf8.allSatisfy(isLetter)) }
+                entries.sort { lhs, rhs in
+                    if lhs.letters && rhs.letters, let order = letterKeyOrder(lhs.key, rhs.key) { return order }
+                    return foundationKeyPrecedes(lhs.key, rhs.key)
+                }
+                return entries.map { ($0.key, $0.value) }
+            }
+            ranked.append((rank, key, value))
+        }
+        ranked.sort { $0.rank < $1.rank }
+        return ranked.map { ($0.key, $0.value) }
+    }
+
+    /// Every key a projection row renders to, plus the API's own object
+    /// keys, ranked in ``keyPrecedes(_:_:)`` order: that order is total, so
+    /// ranks give any subset of these keys the order a sort would.
+    static let keyRanks: [String: Int] = {
+        let keys = Set(RowRenderer.camelNames.values).union([
+            "finalized", "confirmations", "skills", "endorsementsReceived", "endorsementsGiven", "items", "nextCursor",
+            "statistics", "type", "title", "status", "detail", "instance",
+        ])
+        return Dictionary(uniqueKeysWithValues: keys.sorted(by: keyPrecedes).enumerated().map { ($1, $0) })
+    }()
 
     private static func writeFloat<Number: BinaryFloatingPoint & LosslessStringConvertible>(_ number: Number, into buffer: inout ByteBuffer) -> Bool {
         guard number.isFinite else { return false }
