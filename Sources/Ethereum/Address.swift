@@ -1,3 +1,31 @@
+import Synchronization
+
+/// Recently rendered EIP-55 forms: the indexer renders the same few
+/// addresses for every event it stores, and each rendering is a Keccak-256.
+/// Bounded: emptied when full.
+enum ChecksumCache {
+    static let capacity = 4096
+    static let shared = Mutex<[Key: String]>([:])
+
+    /// The 20 bytes as integers: cheap to hash, unlike an array.
+    struct Key: Hashable {
+        var high: UInt64
+        var middle: UInt64
+        var low: UInt32
+
+        init?(_ bytes: [UInt8]) {
+            guard bytes.count == 20 else { return nil }
+            var high: UInt64 = 0, middle: UInt64 = 0, low: UInt32 = 0
+            for index in 0..<8 { high = high << 8 | UInt64(bytes[index]) }
+            for index in 8..<16 { middle = middle << 8 | UInt64(bytes[index]) }
+            for index in 16..<20 { low = low << 8 | UInt32(bytes[index]) }
+            self.high = high
+            self.middle = middle
+            self.low = low
+        }
+    }
+}
+
 /// A 20-byte Ethereum account address, rendered with its EIP-55 mixed-case checksum.
 ///
 /// ``init(_:)`` accepts all-lowercase or all-uppercase hex (no checksum to check) and
@@ -54,6 +82,19 @@ public struct Address: Hashable, Comparable, Sendable, CustomStringConvertible, 
     /// The EIP-55 rendering: a hex letter is uppercase when the matching nibble of
     /// keccak256(lowercase hex) is 8 or more.
     public var checksummed: String {
+        let key = ChecksumCache.Key(bytes)
+        if let key, let cached = ChecksumCache.shared.withLock({ $0[key] }) { return cached }
+        let text = computeChecksummed()
+        if let key {
+            ChecksumCache.shared.withLock { cache in
+                if cache.count >= ChecksumCache.capacity { cache.removeAll(keepingCapacity: true) }
+                cache[key] = text
+            }
+        }
+        return text
+    }
+
+    private func computeChecksummed() -> String {
         let lower = Array(Hex.encode(bytes, prefixed: false).utf8)
         let hash = Keccak256.hash(lower).bytes
         var out: [UInt8] = [UInt8(ascii: "0"), UInt8(ascii: "x")]

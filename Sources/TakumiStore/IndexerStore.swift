@@ -72,6 +72,12 @@ public protocol IndexerTransaction {
     /// Whether the row exists: ``row(_:key:)`` `!= nil`, without making the
     /// store take a pending count of it (``updateCount(_:key:column:counting:where:values:journalBlock:)``).
     func exists(_ table: ProjectionTable, key: RowKey) async throws -> Bool
+    /// Reads the rows of `table` with these keys that the transaction does
+    /// not know yet, in bulk, so later ``row(_:key:)`` and ``exists(_:key:)``
+    /// calls about them need no query. Only a hint: no result changes. The
+    /// indexer calls it before ``insertEvents(_:)``, whose background COPY
+    /// any later query waits for.
+    func prefetch(_ table: ProjectionTable, keys: [RowKey]) async throws
     /// Inserts the row, or updates the columns it names (others keep their
     /// values). With `journalBlock`, first records the previous image (or its
     /// absence) in `reorg_journal` so ``undo(chain:afterBlock:)`` can restore it exactly.
@@ -101,6 +107,11 @@ public protocol IndexerTransaction {
     /// Empties every projection table and the reorg journal of `chain`, for a
     /// rebuild from `chain_events`.
     func clearProjections(chain: String) async throws
+}
+
+extension IndexerTransaction {
+    /// No prefetching: every row is read when first asked for.
+    public func prefetch(_ table: ProjectionTable, keys: [RowKey]) async throws {}
 }
 
 /// A store the process runs: the indexer's API plus health and lifecycle.

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import Testing
 @testable import TakumiStore
 
@@ -141,6 +142,22 @@ struct EventTests {
             try await harness.store.write(lease) { tx in try await tx.setCheckpoint(block: 1, hash: Fixtures.hex(1)) }
             #expect(try await harness.store.state(chain: "dev")?.lastSyncedBlock == 1)
             await lease.release()
+        }
+    }
+
+    @Test("COPY text: decimals and array elements written straight into the buffer say what the strings say")
+    func copyFields() {
+        for value: Int64 in [0, 7, 10, 99, 1_234_567_890_123, .max, -1, .min] {
+            var buffer = ByteBuffer()
+            PostgresCopy.appendDecimal(value, to: &buffer)
+            #expect(buffer.readString(length: buffer.readableBytes) == String(value))
+        }
+        for text in ["0xabc", "", #"odd"topic\with,comma{}"#, "tab\there", "line\nbreak"] {
+            var direct = ByteBuffer()
+            PostgresCopy.appendArrayElement(text, to: &direct)
+            var general = ByteBuffer()
+            PostgresCopy.appendText(PostgresCopy.arrayElement(text), to: &general)
+            #expect(direct == general, "\(text)")
         }
     }
 }

@@ -97,6 +97,32 @@ struct ProjectionTests {
         }
     }
 
+    @Test("prefetch reads rows ahead, present and absent, and changes no answer", arguments: Backend.allCases)
+    func prefetchChangesNothing(backend: Backend) async throws {
+        try await StoreHarness.with(backend) { harness in
+            let lease = try await harness.lease()
+            let rows = (1...150).map { Self.fullRow(.skills, seed: Int64($0)) }
+            try await harness.store.write(lease) { tx in
+                for row in rows { try await tx.upsert(row, journalBlock: nil) }
+            }
+            try await harness.store.write(lease) { tx in
+                let keys = try rows.map { try $0.key() } + [["dev", 999_999], ["sepolia", 101]]
+                try await tx.prefetch(.skills, keys: keys + keys)
+                try await tx.prefetch(.roleMembers, keys: [try Self.fullRow(.roleMembers).key()])  // four-column key: ignored
+                for row in rows { #expect(try await tx.row(.skills, key: try row.key()) == row) }
+                #expect(try await tx.exists(.skills, key: ["dev", 999_999]) == false)
+                // A prefetched row changes like any other (journaled here).
+                try await tx.upsert(ProjectionRow(.skills, ["chain": "dev", "id": 101, "name": "changed", "last_block": 20]), journalBlock: 20)
+            }
+            try await harness.store.write(lease) { tx async throws in
+                #expect(try await tx.row(.skills, key: ["dev", 101])?["name"] == "changed")
+                #expect(try await tx.journalFloor(chain: "dev") == 20)
+                await #expect(throws: StoreError.self) { try await tx.prefetch(.skills, keys: [["dev", "not a number"]]) }
+            }
+            await lease.release()
+        }
+    }
+
     @Test("clearProjections empties one chain's projections and journal", arguments: Backend.allCases)
     func clear(backend: Backend) async throws {
         try await StoreHarness.with(backend) { harness in

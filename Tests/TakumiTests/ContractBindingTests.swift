@@ -71,6 +71,9 @@ struct ContractBindingTests {
             let decoded = try TakumiEvent.decode(topics: log.topics, data: log.data)
             #expect(decoded == sample, "\(sample.name)")
             #expect(try sample.encodeLog().data == log.data)
+            // The fast paths the indexer uses say the same as the general ones.
+            #expect(sample.abi == type(of: sample.payload).abi, "\(sample.name)")
+            #expect(sample.argumentsJSON == EventArgument.jsonObject(sample.arguments), "\(sample.name)")
         }
     }
 

@@ -111,6 +111,9 @@ struct TimedTransaction: IndexerTransaction {
     func exists(_ table: ProjectionTable, key: RowKey) async throws -> Bool {
         try await timings.measure("exists") { try await base.exists(table, key: key) }
     }
+    func prefetch(_ table: ProjectionTable, keys: [RowKey]) async throws {
+        try await timings.measure("prefetch") { try await base.prefetch(table, keys: keys) }
+    }
     func upsert(_ row: ProjectionRow, journalBlock: UInt64?) async throws {
         try await timings.measure("upsert") { try await base.upsert(row, journalBlock: journalBlock) }
     }

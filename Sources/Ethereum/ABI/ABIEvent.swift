@@ -38,18 +38,30 @@ public struct ABIEvent: Hashable, Sendable {
 
     /// The parameter values, in declaration order, of a log with `topics` and `data`.
     public func decodeLog(topics: [Bytes32], data: [UInt8]) throws(ABIError) -> [ABIValue] {
-        let indexed = inputs.filter(\.isIndexed)
-        let expectedTopics = indexed.count + (isAnonymous ? 0 : 1)
+        try decodeLog(topics: topics, data: data, topic0: isAnonymous ? .zero : topic0)
+    }
+
+    /// ``decodeLog(topics:data:)`` with this event's ``topic0`` computed once
+    /// by the caller (the property hashes the signature on every use).
+    public func decodeLog(topics: [Bytes32], data: [UInt8], topic0 expectedTopic0: Bytes32) throws(ABIError) -> [ABIValue] {
+        var indexedCount = 0
+        var dataTypes: [ABIType] = []
+        dataTypes.reserveCapacity(inputs.count)
+        for input in inputs {
+            if input.isIndexed { indexedCount += 1 } else { dataTypes.append(input.type) }
+        }
+        let expectedTopics = indexedCount + (isAnonymous ? 0 : 1)
         guard topics.count == expectedTopics else {
             throw .topicCountMismatch(expected: expectedTopics, actual: topics.count)
         }
-        if !isAnonymous, topics[0] != topic0 {
-            throw .topicMismatch(expected: topic0, actual: topics[0])
+        if !isAnonymous, topics[0] != expectedTopic0 {
+            throw .topicMismatch(expected: expectedTopic0, actual: topics[0])
         }
-        let dataValues = try ABI.decode(data, as: inputs.filter { !$0.isIndexed }.map(\.type))
+        let dataValues = try ABI.decode(data, as: dataTypes)
         var nextTopic = isAnonymous ? 0 : 1
         var nextData = 0
         var values: [ABIValue] = []
+        values.reserveCapacity(inputs.count)
         for input in inputs {
             if input.isIndexed {
                 let topic = topics[nextTopic]

@@ -60,7 +60,7 @@ extension ABIValue {
     /// EIP-55 form, strings as they are, arrays `[a, b]`, tuples `(a, b)`.
     public var text: String {
         switch self {
-        case .uint(let value): String(value)
+        case .uint(let value): UInt64(exactly: value).map { String($0) } ?? String(value)
         case .int(let value): String(value)
         case .address(let address): address.checksummed
         case .bool(let value): value ? "true" : "false"

@@ -6,26 +6,27 @@ import Ethereum
 /// value or struct; each accessor consumes the next value.
 struct ABIFields {
     private let values: [ABIValue]
-    private let names: [String]
+    /// Named only when an error needs it (one reader per decoded event).
+    private let parameters: [ABIParameter]
     /// The event, function or struct being read, for error messages.
     let context: String
     private var index = 0
 
     init(_ values: [ABIValue], parameters: [ABIParameter], context: String) {
         self.values = values
-        self.names = parameters.map { $0.name ?? "" }
+        self.parameters = parameters
         self.context = context
     }
 
     /// The name of the field the next accessor reads.
     private var fieldName: String {
-        index < names.count && !names[index].isEmpty ? names[index] : "#\(index)"
+        if index < parameters.count, let name = parameters[index].name, !name.isEmpty { return name }
+        return "#\(index)"
     }
 
     private mutating func next<T>(_ expected: String, _ extract: (ABIValue) -> T?) throws(ContractBindingError) -> T {
-        let name = fieldName
         guard index < values.count, let value = extract(values[index]) else {
-            throw .unexpectedValue(context: context, field: name, expected: expected)
+            throw .unexpectedValue(context: context, field: fieldName, expected: expected)
         }
         index += 1
         return value

@@ -21,9 +21,15 @@ public protocol ContractEvent: Sendable, Hashable {
 extension ContractEvent {
     /// Decodes a log of this event; a log that does not fit the ABI is ``ContractBindingError/malformedLog(event:_:)``.
     public init(topics: [Bytes32], data: [UInt8]) throws(ContractBindingError) {
+        try self.init(topics: topics, data: data, topic0: Self.abi.topic0)
+    }
+
+    /// ``init(topics:data:)`` with the ABI's topic0 computed once by the caller.
+    init(topics: [Bytes32], data: [UInt8], topic0: Bytes32) throws(ContractBindingError) {
+        let abi = Self.abi
         let values: [ABIValue]
-        do { values = try Self.abi.decodeLog(topics: topics, data: data) } catch {
-            throw .malformedLog(event: Self.abi.name, error)
+        do { values = try abi.decodeLog(topics: topics, data: data, topic0: topic0) } catch {
+            throw .malformedLog(event: abi.name, error)
         }
         try self.init(abiValues: values)
     }
@@ -41,6 +47,23 @@ extension ContractEvent {
         zip(Self.abi.inputs, abiValues).map { parameter, value in
             EventArgument(name: parameter.name ?? "", value: value.text)
         }
+    }
+
+    /// ``arguments`` as ``EventArgument/jsonObject(_:)`` writes them, without
+    /// the intermediate array (the indexer writes one for every event it stores).
+    var argumentsJSON: String {
+        let inputs = Self.abi.inputs
+        let values = abiValues
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(256)
+        for (index, (parameter, value)) in zip(inputs, values).enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            EventArgument.appendJSONString(parameter.name ?? "", to: &out)
+            out.append(UInt8(ascii: ":"))
+            EventArgument.appendJSONString(value.text, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A reader over `values` that names fields after this event's parameters.

@@ -93,8 +93,43 @@ public enum TakumiEvent: Sendable, Hashable {
         }
     }
 
-    /// The event's ABI.
-    public var abi: ABIEvent { type(of: payload).abi }
+    /// The event's ABI (by case: going through ``payload`` boxes the event).
+    public var abi: ABIEvent {
+        switch self {
+        case .profileCreated: ProfileCreated.abi
+        case .profileUpdated: ProfileUpdated.abi
+        case .skillAdded: SkillAdded.abi
+        case .skillRemoved: SkillRemoved.abi
+        case .skillVerified: SkillVerified.abi
+        case .claimCreated: ClaimCreated.abi
+        case .verifierAssigned: VerifierAssigned.abi
+        case .claimApproved: ClaimApproved.abi
+        case .claimRejected: ClaimRejected.abi
+        case .claimDisputed: ClaimDisputed.abi
+        case .disputeResolved: DisputeResolved.abi
+        case .endorsed: Endorsed.abi
+        case .endorsementRevoked: EndorsementRevoked.abi
+        case .verifierRegistered: VerifierRegistered.abi
+        case .verifierUpdated: VerifierUpdated.abi
+        case .verifierSuspended: VerifierSuspended.abi
+        case .verifierReactivated: VerifierReactivated.abi
+        case .roleGranted: RoleGranted.abi
+        case .roleRevoked: RoleRevoked.abi
+        case .roleAdminChanged: RoleAdminChanged.abi
+        case .upgraded: Upgraded.abi
+        case .paused: Paused.abi
+        case .unpaused: Unpaused.abi
+        case .initialized: Initialized.abi
+        case .proposed: Proposed.abi
+        case .confirmed: Confirmed.abi
+        case .revoked: Revoked.abi
+        case .executed: Executed.abi
+        case .ownerAdded: OwnerAdded.abi
+        case .ownerRemoved: OwnerRemoved.abi
+        case .thresholdChanged: ThresholdChanged.abi
+        case .deposited: Deposited.abi
+        }
+    }
 
     /// The ABI event name, e.g. `SkillAdded`.
     public var name: String { abi.name }
@@ -104,7 +139,7 @@ public enum TakumiEvent: Sendable, Hashable {
 
     /// ``arguments`` as one JSON object, keys in declaration order, values as text:
     /// the same event always gives the same bytes.
-    public var argumentsJSON: String { EventArgument.jsonObject(arguments) }
+    public var argumentsJSON: String { payload.argumentsJSON }
 
     /// The log the contract emits for this event (for fakes and tests).
     public func encodeLog() throws(ContractBindingError) -> (topics: [Bytes32], data: [UInt8]) {
@@ -176,7 +211,8 @@ public enum TakumiEvent: Sendable, Hashable {
 
         init<Event: ContractEvent>(_ type: Event.Type, _ wrap: @escaping @Sendable (Event) -> TakumiEvent) {
             abi = Event.abi
-            decode = { topics, data throws(ContractBindingError) in wrap(try Event(topics: topics, data: data)) }
+            let topic0 = abi.topic0
+            decode = { topics, data throws(ContractBindingError) in wrap(try Event(topics: topics, data: data, topic0: topic0)) }
         }
     }
 }
@@ -201,6 +237,16 @@ extension EventArgument {
     /// byte, multi-byte UTF-8 included, is copied as it is.
     static func appendJSONString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            if bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]

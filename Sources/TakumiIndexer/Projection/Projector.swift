@@ -146,6 +146,74 @@ public struct Projector: Sendable {
         }
     }
 
+    /// Reads, in one query per table, the existing rows that applying these
+    /// events will look at (updates, recounts, rows with defaults), so that
+    /// ``apply(_:at:in:)`` finds them in the transaction's cache. Only a hint.
+    public func prefetch(_ events: [(TakumiEvent, EventContext)], in tx: any IndexerTransaction) async throws {
+        var keys: [ProjectionTable: [RowKey]] = [:]
+        // A row an earlier event of the batch created or read is in the
+        // cache by then: only rows read before the batch touches them are asked for.
+        var known = Set<TableKey>()
+        for (event, context) in events {
+            for (table, key) in Self.rowsRead(by: event, contract: context.contract) {
+                let rowKey = RowKey([.text(context.chain), key])
+                if known.insert(TableKey(table: table, key: rowKey)).inserted { keys[table, default: []].append(rowKey) }
+            }
+            if let (table, key) = Self.rowCreated(by: event) {
+                known.insert(TableKey(table: table, key: RowKey([.text(context.chain), key])))
+            }
+        }
+        for table in ProjectionTable.allCases {
+            if let wanted = keys[table], !wanted.isEmpty { try await tx.prefetch(table, keys: wanted) }
+        }
+    }
+
+    struct TableKey: Hashable {
+        var table: ProjectionTable
+        var key: RowKey
+    }
+
+    /// The row (table, key after the chain) `event` creates: cached from then on.
+    static func rowCreated(by event: TakumiEvent) -> (ProjectionTable, StoreValue)? {
+        func number(_ value: UInt64) -> StoreValue? { Int64(exactly: value).map(StoreValue.int) }
+        switch event {
+        case .profileCreated(let created): return (.profiles, .text(created.owner.lowercased))
+        case .skillAdded(let added): return number(added.skillId).map { (.skills, $0) }
+        case .claimCreated(let created): return number(created.claimId).map { (.skillClaims, $0) }
+        case .endorsed(let endorsed): return number(endorsed.endorsementId).map { (.endorsements, $0) }
+        case .verifierRegistered(let registered): return (.verifiers, .text(registered.account.lowercased))
+        case .proposed(let proposed): return number(proposed.proposalId).map { (.multisigProposals, $0) }
+        default: return nil
+        }
+    }
+
+    /// The existing rows (table, key after the chain) that ``apply(_:at:in:)`` reads for `event`.
+    static func rowsRead(by event: TakumiEvent, contract: String) -> [(ProjectionTable, StoreValue)] {
+        func number(_ value: UInt64) -> StoreValue? { Int64(exactly: value).map(StoreValue.int) }
+        func owner(_ address: Address) -> StoreValue { .text(address.lowercased) }
+        switch event {
+        case .profileUpdated(let updated): return [(.profiles, owner(updated.owner))]
+        case .skillAdded(let added): return [(.profiles, owner(added.owner))]
+        case .skillRemoved(let removed):
+            return [(.profiles, owner(removed.owner))] + (number(removed.skillId).map { [(.skills, $0)] } ?? [])
+        case .skillVerified(let verified): return number(verified.skillId).map { [(.skills, $0)] } ?? []
+        case .verifierAssigned(let assigned): return number(assigned.claimId).map { [(.skillClaims, $0)] } ?? []
+        case .claimApproved(let approved): return number(approved.claimId).map { [(.skillClaims, $0)] } ?? []
+        case .claimRejected(let rejected): return number(rejected.claimId).map { [(.skillClaims, $0)] } ?? []
+        case .claimDisputed(let disputed): return number(disputed.claimId).map { [(.skillClaims, $0)] } ?? []
+        case .disputeResolved(let resolved): return number(resolved.claimId).map { [(.skillClaims, $0)] } ?? []
+        case .endorsementRevoked(let revoked): return number(revoked.endorsementId).map { [(.endorsements, $0)] } ?? []
+        case .verifierUpdated(let updated): return [(.verifiers, owner(updated.account))]
+        case .verifierSuspended(let suspended): return [(.verifiers, owner(suspended.account))]
+        case .verifierReactivated(let reactivated): return [(.verifiers, owner(reactivated.account))]
+        case .upgraded, .paused, .unpaused: return [(.contractState, .text(contract))]
+        case .confirmed(let confirmed): return number(confirmed.proposalId).map { [(.multisigProposals, $0)] } ?? []
+        case .revoked(let revoked): return number(revoked.proposalId).map { [(.multisigProposals, $0)] } ?? []
+        case .executed(let executed): return number(executed.proposalId).map { [(.multisigProposals, $0)] } ?? []
+        default: return []
+        }
+    }
+
     func jsonArray(_ items: [String]) -> String {
         (try? JSONEncoder().encode(items)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }

@@ -129,6 +129,13 @@ extension ChainIndexer {
             // batch would overwrite it and the resync would silently not happen.
             let stored = max(try await tx.checkpoint()?.block ?? genesis, genesis)
             if stored != checkpoint.block { throw IndexerError.checkpointMoved(from: checkpoint.block, to: stored) }
+            // The rows the projection will read, before the events' COPY,
+            // which runs in the background while the projection works: a
+            // query during it would wait for it.
+            try await projector.prefetch(decoded.compactMap { item in
+                guard let event = item.event, let context = item.context(journalBelow: finalized) else { return nil }
+                return (event, context)
+            }, in: tx)
             try await tx.insertEvents(decoded.map(\.record))
             Failpoints.reach(.batchAfterEvents)
             for item in decoded {
@@ -171,7 +178,13 @@ extension ChainIndexer {
     /// Decodes logs; one that fails to decode is kept raw (event name nil),
     /// counted, and logged — never dropped.
     func decode(_ logs: [RPCLog]) -> [DecodedLog] {
-        logs.map { log in
+        // Logs come in chain order: a block's and a transaction's hash repeat
+        // over their logs, and a few addresses over all of them, so their
+        // text is made once and shared.
+        var blockHashText = HexMemo()
+        var txHashText = HexMemo()
+        var contracts: [(address: Address, lowercased: String, name: String?)] = []
+        return logs.map { log in
             var event: TakumiEvent?
             do {
                 event = try TakumiEvent.decode(topics: log.topics, data: log.data)
@@ -180,12 +193,31 @@ extension ChainIndexer {
                     "tx": "\(log.transactionHash.hex)", "logIndex": "\(log.logIndex)", "error": "\(error)",
                 ])
             }
+            let contract: (address: Address, lowercased: String, name: String?)
+            if let known = contracts.first(where: { $0.address == log.address }) {
+                contract = known
+            } else {
+                contract = (log.address, log.address.lowercased, configuration.contractNames[log.address])
+                contracts.append(contract)
+            }
             let record = ChainEventRecord(
-                chain: configuration.chain, blockNumber: log.blockNumber, blockHash: log.blockHash.hex,
-                txHash: log.transactionHash.hex, logIndex: log.logIndex, address: log.address.lowercased,
+                chain: configuration.chain, blockNumber: log.blockNumber, blockHash: blockHashText.hex(log.blockHash),
+                txHash: txHashText.hex(log.transactionHash), logIndex: log.logIndex, address: contract.lowercased,
                 eventName: event?.name, topics: log.topics.map(\.hex), data: Hex.encode(log.data), args: event?.argumentsJSON
             )
-            return DecodedLog(log: log, event: event, record: record, contract: configuration.contractNames[log.address])
+            return DecodedLog(log: log, event: event, record: record, contract: contract.name)
+        }
+    }
+
+    /// The hex text of the last hash asked for, reused while the same hash repeats.
+    struct HexMemo {
+        var last: (hash: Bytes32, text: String)?
+
+        mutating func hex(_ hash: Bytes32) -> String {
+            if let last, last.hash == hash { return last.text }
+            let text = hash.hex
+            last = (hash, text)
+            return text
         }
     }
 }

@@ -38,17 +38,22 @@ public struct ProjectionRow: Sendable, Hashable {
 
     /// The row's columns in schema order, each checked against its type.
     func validatedColumns() throws(StoreError) -> [(column: ProjectionColumn, value: StoreValue)] {
-        for name in values.keys where table.column(named: name) == nil {
-            throw .unknownColumn(table: table.name, column: name)
-        }
-        _ = try key()
+        // One lookup per schema column; a name the schema lacks shows as a
+        // count mismatch (looked for only then, it is never the indexer's case).
         var result: [(column: ProjectionColumn, value: StoreValue)] = []
+        result.reserveCapacity(values.count)
         for column in table.columns {
             guard let value = values[column.name] else { continue }
-            guard column.accepts(value) else {
-                throw .wrongValueType(table: table.name, column: column.name, expected: column.type.description, got: value.description)
-            }
             result.append((column, value))
+        }
+        if result.count != values.count {
+            for name in values.keys.sorted() where table.column(named: name) == nil {
+                throw .unknownColumn(table: table.name, column: name)
+            }
+        }
+        _ = try key()
+        for (column, value) in result where !column.accepts(value) {
+            throw .wrongValueType(table: table.name, column: column.name, expected: column.type.description, got: value.description)
         }
         return result
     }

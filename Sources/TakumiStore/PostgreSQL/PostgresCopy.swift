@@ -55,15 +55,21 @@ enum PostgresCopy {
     /// table, then one `INSERT … SELECT … ON CONFLICT DO UPDATE`. For a few
     /// thousand rows this is much less work for the server than a VALUES
     /// list with a bind per value.
+    ///
+    /// The temporary table stays for the session (emptied after use and at
+    /// every COMMIT) instead of being created and dropped per flush: each
+    /// CREATE made the server create files and catalog rows, a few times a
+    /// batch. Its name carries a digest of the table's columns, so a schema
+    /// change gets a fresh one.
     static func upsertRows(_ table: ProjectionTable, _ rows: [[StoreValue]], on connection: PostgresConnection, logger: Logger) async throws {
-        let temporary = "takumi_incoming_" + table.name
+        let temporary = incomingTable(table)
         let names = table.columns.map(\.name)
         let list = names.map(quoted).joined(separator: ", ")
         let updates = names.filter { !table.keyColumns.contains($0) }
             .map { "\(quoted($0)) = excluded.\(quoted($0))" }.joined(separator: ", ")
-        try await connection.query(
-            PostgresQuery(unsafeSQL: "CREATE TEMPORARY TABLE \(temporary) (LIKE \(quoted(table.name))) ON COMMIT DROP"), logger: logger
-        )
+        try await connection.query(PostgresQuery(
+            unsafeSQL: "CREATE TEMPORARY TABLE IF NOT EXISTS \(temporary) (LIKE \(quoted(table.name))) ON COMMIT DELETE ROWS"
+        ), logger: logger)
         try await connection.copyFrom(table: temporary, columns: names, logger: logger) { writer in
             var chunk = ByteBuffer()
             chunk.reserveCapacity(chunkSize + 8192)
@@ -90,8 +96,20 @@ enum PostgresCopy {
             INSERT INTO \(quoted(table.name)) (\(list)) SELECT \(list) FROM \(temporary)
             ON CONFLICT (\(table.keyColumns.map(quoted).joined(separator: ", "))) DO UPDATE SET \(updates)
             """), logger: logger)
-        // Dropped now rather than at COMMIT: a later flush in this transaction creates it again.
-        try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(temporary)"), logger: logger)
+        // Emptied now rather than at COMMIT: a later flush in this transaction fills it again.
+        try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(temporary)"), logger: logger)
+    }
+
+    /// `takumi_incoming_<table>_<digest of its columns>`.
+    static func incomingTable(_ table: ProjectionTable) -> String {
+        // FNV-1a: stable across processes (Hasher is seeded per process).
+        var digest: UInt32 = 2_166_136_261
+        for column in table.columns {
+            for byte in "\(column.name):\(column.type):\(column.isNullable);".utf8 {
+                digest = (digest ^ UInt32(byte)) &* 16_777_619
+            }
+        }
+        return "takumi_incoming_\(table.name)_\(String(digest, radix: 16))"
     }
 
     static func isInChainOrder(_ events: [ChainEventRecord]) -> Bool {
@@ -137,7 +155,7 @@ enum PostgresCopy {
         buffer.writeInteger(UInt8(ascii: "{"))
         for (index, topic) in event.topics.enumerated() {
             if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-            appendText(arrayElement(topic), to: &buffer)
+            appendArrayElement(topic, to: &buffer)
         }
         buffer.writeInteger(UInt8(ascii: "}"))
         buffer.writeInteger(tab)
@@ -150,7 +168,38 @@ enum PostgresCopy {
     private static let tab = UInt8(ascii: "\t")
 
     static func appendDecimal(_ value: Int64, to buffer: inout ByteBuffer) {
-        buffer.writeString(String(value))
+        guard value >= 0 else {
+            buffer.writeString(String(value))
+            return
+        }
+        // Digits straight into the buffer, no String in between.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes hold Int64.max's 19 digits
+        var remaining = UInt64(value)
+        withUnsafeMutableBytes(of: &digits) { raw in
+            var position = raw.count
+            repeat {
+                position -= 1
+                raw[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            } while remaining > 0
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[position...]))
+        }
+    }
+
+    /// ``arrayElement(_:)`` written into the buffer (COPY-escaped), without
+    /// building the quoted string when the text needs no escape (hex topics).
+    static func appendArrayElement(_ text: String, to buffer: inout ByteBuffer) {
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            !bytes.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || ($0 >= 0x08 && $0 <= 0x0D) }
+        }
+        guard plain else {
+            appendText(arrayElement(text), to: &buffer)
+            return
+        }
+        buffer.writeInteger(UInt8(ascii: "\""))
+        buffer.writeString(text)
+        buffer.writeInteger(UInt8(ascii: "\""))
     }
 
     /// A text field, escaped; `\N` for nil.

@@ -23,10 +23,30 @@ public enum ProjectionTable: String, CaseIterable, Sendable, Hashable, CustomStr
 
     /// Primary key, chain first.
     public var keyColumns: [String] {
-        Self.keys[self] ?? []
+        Self.keys[ordinal]
     }
 
-    private static let keys: [ProjectionTable: [String]] = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.declaredKeyColumns) })
+    /// Position in ``allCases``: the index of the tables built once below, and
+    /// the hash (the default hashes the raw value, a string, on every
+    /// dictionary lookup, and the indexer keys several per row by table).
+    var ordinal: Int {
+        switch self {
+        case .profiles: 0
+        case .skills: 1
+        case .skillClaims: 2
+        case .endorsements: 3
+        case .verifiers: 4
+        case .contractState: 5
+        case .multisigProposals: 6
+        case .roleMembers: 7
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(ordinal)
+    }
+
+    private static let keys: [[String]] = allCases.map(\.declaredKeyColumns)
 
     private var declaredKeyColumns: [String] {
         switch self {
@@ -40,23 +60,25 @@ public enum ProjectionTable: String, CaseIterable, Sendable, Hashable, CustomStr
     }
 
     /// Every column, key columns first, in schema order.
-    public var columns: [ProjectionColumn] { Self.schema[self]?.columns ?? [] }
+    public var columns: [ProjectionColumn] { Self.schema[ordinal].columns }
 
     public func column(named name: String) -> ProjectionColumn? {
-        guard let schema = Self.schema[self], let index = schema.indexes[name] else { return nil }
+        let schema = Self.schema[ordinal]
+        guard let index = schema.indexes[name] else { return nil }
         return schema.columns[index]
+    }
+
+    /// The position of the column in ``columns``, or nil.
+    func columnIndex(named name: String) -> Int? {
+        Self.schema[ordinal].indexes[name]
     }
 
     /// Columns and their positions, built once: the indexer looks columns up
     /// for every value of every row it writes.
-    private static let schema: [ProjectionTable: (columns: [ProjectionColumn], indexes: [String: Int])] = {
-        var schema: [ProjectionTable: (columns: [ProjectionColumn], indexes: [String: Int])] = [:]
-        for table in allCases {
-            let columns = table.declaredColumns
-            schema[table] = (columns, Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) }))
-        }
-        return schema
-    }()
+    private static let schema: [(columns: [ProjectionColumn], indexes: [String: Int])] = allCases.map { table in
+        let columns = table.declaredColumns
+        return (columns, Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) }))
+    }
 
     private var declaredColumns: [ProjectionColumn] {
         let chain = ProjectionColumn("chain", .text)

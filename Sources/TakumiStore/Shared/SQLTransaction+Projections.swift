@@ -15,6 +15,34 @@ extension SQLTransaction {
         return try await row(table, key: key) != nil
     }
 
+    /// One query per statement-sized chunk for tables keyed by chain and one
+    /// column (every table but `role_members`, whose rows are then read one
+    /// by one as before); rows not found are cached as absent, as ``row(_:key:)`` does.
+    func prefetch(_ table: ProjectionTable, keys: [RowKey]) async throws {
+        guard table.keyColumns.count == 2, let keyColumn = table.column(named: table.keyColumns[1]) else { return }
+        var wanted: [RowKey] = []
+        var seen = Set<RowKey>()
+        for key in keys where key.chain == chain && cache.entry(table, key) == nil && seen.insert(key).inserted {
+            _ = try table.validated(key)
+            wanted.append(key)
+        }
+        guard !wanted.isEmpty else { return }
+        let names = table.columns.map(\.name)
+        let perStatement = Self.rowsPerStatement(columns: 1)
+        for start in stride(from: 0, to: wanted.count, by: perStatement) {
+            var sql = BoundSQL("SELECT \(names.map(quoted).joined(separator: ", ")) FROM \(quoted(table.name)) WHERE \(quoted("chain")) = ")
+            sql.append(value: .text(chain))
+            sql.append(" AND \(quoted(keyColumn.name)) IN (")
+            sql.append(values: wanted[start..<min(start + perStatement, wanted.count)].map { $0.values[1] })
+            sql.append(")")
+            for values in try await executor.fetch(sql, types: table.columns.map(\.type)) {
+                let image = ProjectionRow(table, Dictionary(uniqueKeysWithValues: zip(names, values)))
+                cache.learn(table, try image.key(), image: image)
+            }
+        }
+        for key in wanted { cache.learn(table, key, image: nil) }
+    }
+
     /// Applied to the cached image; written back at the next flush. The
     /// previous image is read from the database only when the cache does not
     /// know it and it matters (a journal entry, or a partial row to merge).
