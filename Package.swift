@@ -142,8 +142,6 @@ let package = Package(
             dependencies: [
                 "Ethereum", "EthereumRPC", "Takumi", "TakumiStore", "TakumiIndexer", "TakumiServer", "TakumiOps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,21 +1,11 @@
 import ArgumentParser
 import Foundation
-import NIOCore
-import NIOPosix
 
 /// Entry point: parses arguments, runs the command, and maps every failure to
 /// Takumi's exit codes (ArgumentParser's own usage code 64 becomes 2).
 @main
 enum TakumiMain {
     static func main() async {
-        // `takumi serve`: run Swift concurrency's jobs on the NIO event loops that
-        // Hummingbird and PostgresNIO already use, so a request's handler, its
-        // query and its response stay on one thread instead of hopping to the
-        // cooperative pool and back at every await (measured with `make bench`).
-        // Only for the server: the operations commands block on child processes.
-        if CommandLine.arguments.dropFirst().first == "serve" {
-            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        }
         do {
             var command = try TakumiCommand.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
