@@ -78,8 +78,10 @@ struct LeaseTests {
                 }
                 #expect(timeout == .leaseTimeout(chain: "dev", waited: .milliseconds(300)))
 
-                // A waiter gets the lease as soon as the holder lets go.
-                async let waiting = other.acquireLease(chain: "dev", wait: .seconds(20))
+                // A waiter gets the lease as soon as the holder lets go. The bound only separates
+                // "waited forever" from "got it": under CI's load both this task and the waiter
+                // were starved past a 20-s bound before the release could run.
+                async let waiting = other.acquireLease(chain: "dev", wait: .seconds(300))
                 try await Task.sleep(for: .milliseconds(300))
                 await first.release()
                 let second = try await waiting
@@ -108,7 +110,7 @@ struct LeaseTests {
             }
             #expect(try await harness.store.state(chain: "dev")?.lastSyncedBlock == nil)
             // The indexer re-acquires: a new epoch, and writing works again.
-            let again = try await harness.store.acquireLease(chain: "dev", wait: .seconds(5))
+            let again = try await harness.store.acquireLease(chain: "dev", wait: .seconds(60))
             #expect(again.epoch == lease.epoch + 1)
             try await harness.store.write(again) { tx in try await tx.setCheckpoint(block: 5, hash: Fixtures.hex(5)) }
             await again.release()
