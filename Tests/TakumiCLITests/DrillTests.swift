@@ -222,7 +222,7 @@ struct DrillTests {
 
         print(String(format: "drill: exploit → pause %.1f s, → recovery %.1f s", pauseSeconds, recoverySeconds))
         print("drill: exploit in block \(exploit.blockNumber), auto-pause in block(s) \(Set(pauses.map(\.blockNumber)).sorted()), manual pause in block(s) \(manualBlocks.sorted())")
-        _ = try await serve.stop(timeout: .seconds(20))
+        _ = try await serve.stop(timeout: .seconds(60))
     }
 
     // MARK: Steps

@@ -40,7 +40,7 @@ extension SeededChainTests {
                         #expect(first.status.isLeader == false)
                         let afterFirst = try #require(try await database.store.state(chain: "sepolia")?.lastSyncedBlock)
 
-                        try await eventually("the second indexer takes over", timeout: .seconds(10)) { second.status.isLeader }
+                        try await eventually("the second indexer takes over", timeout: .seconds(120)) { second.status.isLeader }
                         let takeover = try #require(try await database.store.state(chain: "sepolia"))
                         #expect(takeover.epoch > firstEpoch, "a new fencing epoch")
                         try await runSecond!.waitSynced(to: head)

@@ -52,7 +52,7 @@ struct ServeProcessTests {
             #expect(contractsJSON["paused"] as? Bool == true)
 
             // Graceful shutdown: exit 0, the lease released (a second serve could take over).
-            let termination = try await serve.stop(timeout: .seconds(20))
+            let termination = try await serve.stop(timeout: .seconds(60))
             #expect(termination == .exited(0), "SIGTERM → exit 0; log tail:\n\(serve.outputTail())")
             #expect(!serve.output.contains("\"level\":\"error\""), "no error logged:\n\(serve.outputTail())")
         }
@@ -66,7 +66,7 @@ struct ServeProcessTests {
     }
 
     static func get(_ url: String) async throws -> Fetched {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 4 << 20)
         return Fetched(status: response.status.code, paused: response.headers.first(name: "X-Takumi-Paused"), body: body)
     }

@@ -34,13 +34,13 @@ public struct FaultProxy: Sendable {
         var request = HTTPClientRequest(url: url + "/__fault")
         request.method = .POST
         request.body = .bytes(ByteBuffer(string: fault.jsonText))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         _ = try await response.body.collect(upTo: 1 << 16)
     }
 
     /// How many requests per method reached the proxy.
     public func requestCounts() async throws -> [String: Int] {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url + "/__stats"), timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url + "/__stats"), timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 20)
         let value = try JSONParser.parse(body.readableBytesView)
         var counts: [String: Int] = [:]

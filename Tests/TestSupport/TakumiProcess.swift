@@ -87,13 +87,13 @@ public final class TakumiProcess: @unchecked Sendable {
     /// SIGKILL now (a crash), then waits until the kernel has reaped it.
     public func kill9() async throws {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        guard try await waitForExit(timeout: .seconds(10)) != nil else {
-            throw TakumiProcessError("takumi (pid \(pid)) survived SIGKILL for 10 s")
+        guard try await waitForExit(timeout: .seconds(60)) != nil else {
+            throw TakumiProcessError("takumi (pid \(pid)) survived SIGKILL for 60 s")
         }
     }
 
     /// SIGTERM (a graceful stop, as `docker stop`), SIGKILL after `timeout`.
-    public func stop(timeout: Duration = .seconds(15)) async throws -> Termination {
+    public func stop(timeout: Duration = .seconds(60)) async throws -> Termination {
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
         if let termination = try await waitForExit(timeout: timeout) { return termination }
         try await kill9()
