@@ -50,23 +50,8 @@ enum JSONBytes {
             buffer.writeStaticString(flag ? "true" : "false")
         case let number as Int:
             buffer.writeString(number.description)
-        case let number as Int64:
-            buffer.writeString(number.description)
-        case let number as UInt64:
-            buffer.writeString(number.description)
-        case let number as Int32:
-            buffer.writeString(number.description)
-        case let number as UInt32:
-            buffer.writeString(number.description)
-        case let number as UInt:
-            buffer.writeString(number.description)
-        case let number as Int16:
-            buffer.writeString(number.description)
-        case let number as UInt16:
-            buffer.writeString(number.description)
-        case let number as Int8:
-            buffer.writeString(number.description)
-        case let number as UInt8:
+        case let number as any FixedWidthInteger where number.bitWidth <= 64:
+            // Int64, UInt64, Int32 … UInt8: the widths JSONSerialization writes as numbers.
             buffer.writeString(number.description)
         case let dictionary as [String: Any]:
             return writeObject(dictionary, into: &buffer)
