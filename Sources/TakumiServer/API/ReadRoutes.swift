@@ -1,6 +1,7 @@
 import Ethereum
 import Foundation
 import Hummingbird
+import NIOCore
 import Takumi
 import TakumiStore
 
@@ -118,12 +119,24 @@ struct ReadRoutes: Sendable {
         guard let detail = try await reader.profile(chain: chain, owner: owner, skillLimit: Self.maxLimit) else {
             throw Problem.notFound("no profile for \(try Address(owner).checksummed) on \(chain)")
         }
-        let renderer = self.renderer
-        var object = renderer.render(detail.profile)
-        object["skills"] = detail.skills.map(renderer.render)
-        object["endorsementsReceived"] = detail.endorsementsReceived
-        object["endorsementsGiven"] = detail.endorsementsGiven
-        return JSONResponse.make(object)
+        // Written straight as bytes (RowJSONWriter): the same JSON as rendering to a dictionary, at a fraction of the CPU.
+        let writer = RowJSONWriter(renderer: renderer)
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(1024 + 512 * detail.skills.count)
+        writer.write(detail.profile, layout: .profileDetail, into: &buffer) { extra, buffer in
+            switch extra {
+            case 0:
+                buffer.writeInteger(UInt8(ascii: "["))
+                for (index, skill) in detail.skills.enumerated() {
+                    if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+                    writer.write(skill, into: &buffer)
+                }
+                buffer.writeInteger(UInt8(ascii: "]"))
+            case 1: buffer.writeString(detail.endorsementsReceived.description)
+            default: buffer.writeString(detail.endorsementsGiven.description)
+            }
+        }
+        return JSONResponse.make(buffer)
     }
 
     func stats() async throws -> Response {
@@ -159,9 +172,7 @@ struct ReadRoutes: Sendable {
         let limit = try Self.limit(request)
         let cursor = try Self.cursor(request, for: table)
         let rows = try await reader.rows(table, chain: chain, where: conditions, after: cursor, limit: limit + 1)
-        let renderer = self.renderer
-        let items = rows.prefix(limit).map(renderer.render)
-        var next: Any = NSNull()
+        var next: String?
         if rows.count > limit, let last = rows.prefix(limit).last, let column = table.keyColumns.dropFirst().first, let value = last[column] {
             switch value {
             case let .int(number): next = String(number)
@@ -169,14 +180,28 @@ struct ReadRoutes: Sendable {
             default: break
             }
         }
-        return JSONResponse.make(["items": items, "nextCursor": next])
+        // {"items":[…],"nextCursor":…}: the keys in JSONSerialization's order, rows by RowJSONWriter.
+        let writer = RowJSONWriter(renderer: renderer)
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(64 + 512 * min(rows.count, limit))
+        buffer.writeStaticString(#"{"items":["#)
+        for (index, row) in rows.prefix(limit).enumerated() {
+            if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+            writer.write(row, into: &buffer)
+        }
+        buffer.writeStaticString(#"],"nextCursor":"#)
+        if let next { JSONBytes.writeString(next, into: &buffer) } else { buffer.writeStaticString("null") }
+        buffer.writeInteger(UInt8(ascii: "}"))
+        return JSONResponse.make(buffer)
     }
 
     func one(_ table: ProjectionTable, _ key: StoreValue, _ what: String) async throws -> Response {
         guard let row = try await reader.row(table, key: RowKey([.text(chain), key])) else {
             throw Problem.notFound("no \(what) on \(chain)")
         }
-        return JSONResponse.make(renderer.render(row))
+        var buffer = ByteBuffer()
+        RowJSONWriter(renderer: renderer).write(row, into: &buffer)
+        return JSONResponse.make(buffer)
     }
 
     static func limit(_ request: Request) throws -> Int {

@@ -10,7 +10,12 @@ import TakumiStore
 enum JSONResponse {
     static func make(_ object: Any, status: HTTPResponse.Status = .ok, contentType: String = "application/json") -> Response {
         let buffer = JSONBytes.encode(object) ?? ByteBuffer(string: "{}")
-        return Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: buffer))
+        return make(buffer, status: status, contentType: contentType)
+    }
+
+    /// A body already written as JSON.
+    static func make(_ json: ByteBuffer, status: HTTPResponse.Status = .ok, contentType: String = "application/json") -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: json))
     }
 }
 

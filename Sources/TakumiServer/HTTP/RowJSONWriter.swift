@@ -1,0 +1,138 @@
+import Ethereum
+import Foundation
+import NIOCore
+import TakumiStore
+
+/// Projection rows written straight into JSON bytes: exactly what
+/// `JSONBytes.encode(renderer.render(row))` gives (plus members the caller
+/// adds), without the `[String: Any]` in between.
+///
+/// Why: on the profile route, building that dictionary, sorting its keys
+/// and casting every value back out of `Any` was an eighth of the server's
+/// CPU — more than the PostgreSQL client. Here each table's members are put
+/// in key order once (``Layout``), and a row is written by walking them.
+/// `RowJSONWriterTests` checks the bytes against the dictionary path.
+struct RowJSONWriter: Sendable {
+    let renderer: RowRenderer
+
+    /// A table's rendered members in JSONSerialization's key order, each
+    /// key already written as `"key":`.
+    struct Layout: Sendable {
+        enum Member: Sendable {
+            case column(ProjectionColumn)
+            /// Computed for a row with a `last_block`; otherwise the column of that name, if the table has one
+            /// (`multisig_proposals.confirmations`), or nothing.
+            case finalized(otherwise: ProjectionColumn?)
+            case confirmations(otherwise: ProjectionColumn?)
+            /// A member the caller writes (see ``RowJSONWriter/write(_:layout:into:extra:)``), by its index in `extras`.
+            case extra(Int)
+        }
+
+        let table: ProjectionTable
+        let members: [(key: [UInt8], member: Member)]
+
+        /// `extras` are keys the caller adds to the row's object; like a
+        /// dictionary assignment after rendering, an extra replaces a
+        /// rendered member of the same key.
+        init(_ table: ProjectionTable, extras: [String] = []) {
+            self.table = table
+            // Assigned in the order RowRenderer.render assigns, later ones replacing earlier ones.
+            var byKey: [String: Member] = [:]
+            for column in table.columns where !RowRenderer.hiddenColumns.contains(column.name) {
+                byKey[RowRenderer.camelNames[column.name] ?? RowRenderer.camelCase(column.name)] = .column(column)
+            }
+            byKey["finalized"] = .finalized(otherwise: byKey["finalized"]?.column)
+            byKey["confirmations"] = .confirmations(otherwise: byKey["confirmations"]?.column)
+            for (index, key) in extras.enumerated() { byKey[key] = .extra(index) }
+            members = byKey.keys.sorted(by: JSONBytes.keyPrecedes).map { key in
+                var buffer = ByteBuffer()
+                JSONBytes.writeString(key, into: &buffer)
+                buffer.writeInteger(UInt8(ascii: ":"))
+                return (Array(buffer.readableBytesView), byKey[key] ?? .extra(-1))
+            }
+        }
+
+        /// One per table, without extras.
+        static let plain: [ProjectionTable: Layout] = Dictionary(uniqueKeysWithValues: ProjectionTable.allCases.map { ($0, Layout($0)) })
+        /// A profile page: the profile with its skills and endorsement counts.
+        static let profileDetail = Layout(.profiles, extras: ["skills", "endorsementsReceived", "endorsementsGiven"])
+    }
+
+    /// The row as ``RowRenderer/render(_:)`` renders it, as JSON.
+    func write(_ row: ProjectionRow, into buffer: inout ByteBuffer) {
+        write(row, layout: Layout.plain[row.table] ?? Layout(row.table), into: &buffer) { _, _ in }
+    }
+
+    /// The row with the layout's extra members, each written by `extra`
+    /// (given its index in the layout's `extras`).
+    func write(_ row: ProjectionRow, layout: Layout, into buffer: inout ByteBuffer, extra: (Int, inout ByteBuffer) -> Void) {
+        // `finalized` and `confirmations` exist only for a row with a block number, as in render(_:).
+        let lastBlock: UInt64? = if case let .int(last)? = row["last_block"] { UInt64(clamping: last) } else { nil }
+        buffer.writeInteger(UInt8(ascii: "{"))
+        var first = true
+        for (key, var member) in layout.members {
+            switch member {
+            case let .finalized(otherwise), let .confirmations(otherwise):
+                if lastBlock == nil {
+                    guard let otherwise else { continue }
+                    member = .column(otherwise)
+                }
+            case .column, .extra:
+                break
+            }
+            if !first { buffer.writeInteger(UInt8(ascii: ",")) }
+            first = false
+            buffer.writeBytes(key)
+            switch member {
+            case let .column(column):
+                writeValue(row[column.name] ?? .null, column: column.name, into: &buffer)
+            case .finalized:
+                let final = both(lastBlock, renderer.finalizedBlock).map { $0 <= $1 } ?? false
+                buffer.writeStaticString(final ? "true" : "false")
+            case .confirmations:
+                let confirmations = both(lastBlock, renderer.head).map { block, head in head >= block ? Int(head - block + 1) : 0 } ?? 0
+                buffer.writeString(confirmations.description)
+            case let .extra(index):
+                extra(index, &buffer)
+            }
+        }
+        buffer.writeInteger(UInt8(ascii: "}"))
+    }
+
+    /// ``RowRenderer/render(_:column:)``, written.
+    private func writeValue(_ value: StoreValue, column: String, into buffer: inout ByteBuffer) {
+        switch value {
+        case .null:
+            buffer.writeStaticString("null")
+        case let .int(number):
+            buffer.writeString(number.description)
+        case let .bool(flag):
+            buffer.writeStaticString(flag ? "true" : "false")
+        case let .text(text):
+            if RowRenderer.addressColumns.contains(column), let address = try? Address(text) {
+                JSONBytes.writeString(address.checksummed, into: &buffer)
+            } else if column == "specialisations", let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String] {
+                buffer.writeInteger(UInt8(ascii: "["))
+                for (index, item) in list.enumerated() {
+                    if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+                    JSONBytes.writeString(item, into: &buffer)
+                }
+                buffer.writeInteger(UInt8(ascii: "]"))
+            } else {
+                JSONBytes.writeString(text, into: &buffer)
+            }
+        }
+    }
+}
+
+/// Both values, or nil when either is missing.
+private func both<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
+}
+
+private extension RowJSONWriter.Layout.Member {
+    var column: ProjectionColumn? {
+        if case let .column(column) = self { column } else { nil }
+    }
+}
