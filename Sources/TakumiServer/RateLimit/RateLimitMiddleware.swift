@@ -34,7 +34,7 @@ struct RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlewa
     let limiter: any RateLimiter
     let window: Duration
     let subject: @Sendable (Request, Context) async throws -> RateLimitSubject
-    static var exempt: Set<String> { ["/health", "/ready", "/metrics", "/metrics/indexer", "/status"] }
+    static var exempt: Set<String> { rateLimitExemptPaths }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !Self.exempt.contains(request.uri.path) else { return try await next(request, context) }
@@ -70,3 +70,6 @@ struct RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlewa
         context.remoteAddress?.ipAddress ?? "unknown"
     }
 }
+
+/// Paths never rate limited (probes and scrapes), built once: a generic type cannot store a static.
+private let rateLimitExemptPaths: Set<String> = ["/health", "/ready", "/metrics", "/metrics/indexer", "/status"]
