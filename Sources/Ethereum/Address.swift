@@ -94,6 +94,32 @@ public struct Address: Hashable, Comparable, Sendable, CustomStringConvertible, 
         return text
     }
 
+    /// The EIP-55 form of `text` when it is `0x` and 40 lowercase hex digits
+    /// (how the store keeps addresses), nil for anything else. The same
+    /// answer as `Address(text).checksummed`, without decoding to bytes and
+    /// encoding back: the API renders an address per row it serves, mostly
+    /// different ones, so the cache rarely helps there.
+    public static func checksummed(lowercaseHex text: String) -> String? {
+        var text = text
+        return text.withUTF8 { utf8 -> String? in
+            guard utf8.count == 42, utf8[0] == UInt8(ascii: "0"), utf8[1] == UInt8(ascii: "x") else { return nil }
+            let digits = UnsafeBufferPointer(rebasing: utf8[2...])
+            for byte in digits where !((byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))) {
+                return nil
+            }
+            let hash = Keccak256.hash(UnsafeRawBufferPointer(digits)).bytes
+            return String(unsafeUninitializedCapacity: 42) { out in
+                out[0] = UInt8(ascii: "0")
+                out[1] = UInt8(ascii: "x")
+                for (index, character) in digits.enumerated() {
+                    let nibble = index % 2 == 0 ? hash[index / 2] >> 4 : hash[index / 2] & 0x0F
+                    out[index + 2] = character >= UInt8(ascii: "a") && nibble >= 8 ? character - 32 : character
+                }
+                return 42
+            }
+        }
+    }
+
     private func computeChecksummed() -> String {
         let lower = Array(Hex.encode(bytes, prefixed: false).utf8)
         let hash = Keccak256.hash(lower).bytes

@@ -75,6 +75,23 @@ struct AddressTests {
         let address = try Address(example.lowercased().replacingOccurrences(of: "0X", with: "0x"))
         #expect(address.checksummed == example)
         #expect(try Address(checksummed: example) == address)
+        #expect(Address.checksummed(lowercaseHex: address.lowercased) == example)
+    }
+
+    @Test("checksummed(lowercaseHex:) agrees with parsing then rendering, and refuses anything but 0x + 40 lowercase hex digits")
+    func lowercaseFastPath() throws {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let address = try Address(bytes: (0..<20).map { _ in UInt8.random(in: 0...255, using: &random) })
+            #expect(Address.checksummed(lowercaseHex: address.lowercased) == address.checksummed)
+        }
+        for text in [
+            "", "0x", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beae", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed0",
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0X5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
+            "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaeg", "005aaeb6053f3e94c9b9a09f33669435e7ef1beaed", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaé",
+        ] {
+            #expect(Address.checksummed(lowercaseHex: text) == nil, "\(text)")
+        }
     }
 
     @Test("mixed case with a wrong checksum, bad lengths and bad hex are typed errors")

@@ -109,8 +109,8 @@ struct RowJSONWriter: Sendable {
         case let .bool(flag):
             buffer.writeStaticString(flag ? "true" : "false")
         case let .text(text):
-            if RowRenderer.addressColumns.contains(column), let address = try? Address(text) {
-                JSONBytes.writeString(address.checksummed, into: &buffer)
+            if RowRenderer.addressColumns.contains(column), let checksummed = Address.checksummed(lowercaseHex: text) ?? (try? Address(text))?.checksummed {
+                JSONBytes.writeString(checksummed, into: &buffer)
             } else if column == "specialisations", let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String] {
                 buffer.writeInteger(UInt8(ascii: "["))
                 for (index, item) in list.enumerated() {
