@@ -7,6 +7,15 @@ import BigInt
 extension BigUInt {
     /// The unsigned integer spelled by `bytes`, most significant byte first (any length).
     public init<Bytes: Collection<UInt8>>(bigEndian bytes: Bytes) {
+        // Most decoded uint256 words are ids, counts and block numbers: when
+        // only the last 8 bytes can be non-zero, build the value from one
+        // word (BigUInt keeps it inline) instead of a words array.
+        if bytes.count <= 8 || bytes.dropLast(8).allSatisfy({ $0 == 0 }) {
+            var value: UInt64 = 0
+            for byte in bytes.suffix(8) { value = value << 8 | UInt64(byte) }
+            self.init(value)
+            return
+        }
         var words = [UInt](repeating: 0, count: (bytes.count + UInt.bitWidth / 8 - 1) / (UInt.bitWidth / 8))
         var shift = 0
         var index = 0

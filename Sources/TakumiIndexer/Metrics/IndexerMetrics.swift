@@ -17,12 +17,12 @@ struct IndexerMetrics: Sendable {
     func headAge(seconds: Double) { gauge("takumi_indexer_head_age_seconds").record(seconds) }
     func deepReorg(_ stopped: Bool) { gauge("takumi_indexer_deep_reorg").record(stopped ? 1 : 0) }
 
-    func event(_ name: String) {
-        Counter(label: "takumi_indexer_events_total", dimensions: [("chain", chain), ("event", name)], factory: factory).increment()
+    func event(_ name: String, count: Int = 1) {
+        Counter(label: "takumi_indexer_events_total", dimensions: [("chain", chain), ("event", name)], factory: factory).increment(by: count)
     }
 
-    func undecodable() {
-        Counter(label: "takumi_indexer_undecodable_events_total", dimensions: [("chain", chain)], factory: factory).increment()
+    func undecodable(count: Int = 1) {
+        Counter(label: "takumi_indexer_undecodable_events_total", dimensions: [("chain", chain)], factory: factory).increment(by: count)
     }
 
     func reorg() {

@@ -154,13 +154,15 @@ public struct Projector: Sendable {
         // A row an earlier event of the batch created or read is in the
         // cache by then: only rows read before the batch touches them are asked for.
         var known = Set<TableKey>()
-        for (event, context) in events {
-            for (table, key) in Self.rowsRead(by: event, contract: context.contract) {
-                let rowKey = RowKey([.text(context.chain), key])
+        // By index: a for-in binding would copy each event (its strings retained and released).
+        for index in events.indices {
+            let chain = events[index].1.chain
+            for (table, key) in Self.rowsRead(by: events[index].0, contract: events[index].1.contract) {
+                let rowKey = RowKey([.text(chain), key])
                 if known.insert(TableKey(table: table, key: rowKey)).inserted { keys[table, default: []].append(rowKey) }
             }
-            if let (table, key) = Self.rowCreated(by: event) {
-                known.insert(TableKey(table: table, key: RowKey([.text(context.chain), key])))
+            if let (table, key) = Self.rowCreated(by: events[index].0) {
+                known.insert(TableKey(table: table, key: RowKey([.text(chain), key])))
             }
         }
         for table in ProjectionTable.allCases {

@@ -14,6 +14,9 @@ extension ChainIndexer {
         var headers: [UInt64: RPCBlock]
         var logs: [RPCLog]
         var decoded: [DecodedLog]
+        /// The `chain_events` rows of `decoded`, in the same order: built once
+        /// here, so the write hands the array over instead of copying every row out of `decoded`.
+        var records: [ChainEventRecord]
         /// The header of `to`, whose hash becomes the checkpoint's.
         var last: RPCBlock
     }
@@ -112,7 +115,8 @@ extension ChainIndexer {
             }
         }
         guard let last = headers[to] else { throw IndexerError.missingBlock(to) }
-        return FetchedBatch(from: from, to: to, headers: headers, logs: logs, decoded: decode(logs), last: last)
+        let (decoded, records) = decode(logs)
+        return FetchedBatch(from: from, to: to, headers: headers, logs: logs, decoded: decoded, records: records, last: last)
     }
 
     /// Commits a batch's events, projections, block hashes and checkpoint in
@@ -120,6 +124,14 @@ extension ChainIndexer {
     func write(_ batch: FetchedBatch, checkpoint: (block: UInt64, hash: String), finalized: UInt64, lease: IndexerLease) async throws {
         let to = batch.to
         let decoded = batch.decoded
+        // The events the projection applies (those of known contracts), made
+        // once for the prefetch and the apply; unlabelled, the element type
+        // Projector.prefetch takes, so the array is passed without a converted copy.
+        let chain = configuration.chain
+        let projectable = decoded.compactMap { item -> (TakumiEvent, EventContext)? in
+            guard let event = item.event, let context = item.context(chain: chain, journalBelow: finalized) else { return nil }
+            return (event, context)
+        }
         let reversible = batch.headers.values.filter { $0.number > finalized }.sorted { $0.number < $1.number }
         var pausedChanges: [(String, Bool)] = []
         let genesis = configuration.startBlock > 0 ? configuration.startBlock - 1 : 0
@@ -132,17 +144,17 @@ extension ChainIndexer {
             // The rows the projection will read, before the events' COPY,
             // which runs in the background while the projection works: a
             // query during it would wait for it.
-            try await projector.prefetch(decoded.compactMap { item in
-                guard let event = item.event, let context = item.context(journalBelow: finalized) else { return nil }
-                return (event, context)
-            }, in: tx)
-            try await tx.insertEvents(decoded.map(\.record))
+            try await projector.prefetch(projectable, in: tx)
+            try await tx.insertEvents(batch.records)
             Failpoints.reach(.batchAfterEvents)
-            for item in decoded {
-                guard let event = item.event, let context = item.context(journalBelow: finalized) else { continue }
-                try await projector.apply(event, at: context, in: tx)
-                if case .paused = event { pausedChanges.append((context.contract, true)) }
-                if case .unpaused = event { pausedChanges.append((context.contract, false)) }
+            // By index: a for-in binding would copy each event (its strings retained and released).
+            for index in projectable.indices {
+                try await projector.apply(projectable[index].0, at: projectable[index].1, in: tx)
+                switch projectable[index].0 {
+                case .paused: pausedChanges.append((projectable[index].1.contract, true))
+                case .unpaused: pausedChanges.append((projectable[index].1.contract, false))
+                default: break
+                }
             }
             try await tx.saveBlockHashes(reversible.map {
                 BlockHashRecord(chain: configuration.chain, number: $0.number, hash: $0.hash.hex, parentHash: $0.parentHash.hex)
@@ -153,23 +165,29 @@ extension ChainIndexer {
             try await tx.setLastError(nil)
             Failpoints.reach(.batchBeforeCommit)
         }
-        for item in decoded {
-            if let event = item.event { metrics.event(event.name) } else { metrics.undecodable() }
+        // One counter update per event name and batch: making a labelled
+        // counter looks it up in the metrics backend, too much to do per event.
+        var counts: [String: Int] = [:]
+        var undecodable = 0
+        for index in decoded.indices {
+            if let name = decoded[index].event?.name { counts[name, default: 0] += 1 } else { undecodable += 1 }
         }
+        for (name, count) in counts { metrics.event(name, count: count) }
+        if undecodable > 0 { metrics.undecodable(count: undecodable) }
         for (contract, paused) in pausedChanges { metrics.paused(contract, paused) }
     }
 
-    /// A fetched log, decoded when it is a Takumi event, with its chain_events row.
+    /// A fetched log, decoded when it is a Takumi event (its chain_events
+    /// row is at the same index of ``FetchedBatch/records``).
     struct DecodedLog: Sendable {
         var log: RPCLog
         var event: TakumiEvent?
-        var record: ChainEventRecord
         var contract: String?
 
-        func context(journalBelow finalized: UInt64) -> EventContext? {
+        func context(chain: String, journalBelow finalized: UInt64) -> EventContext? {
             guard let contract else { return nil }
             return EventContext(
-                chain: record.chain, blockNumber: log.blockNumber, transactionHash: log.transactionHash, logIndex: log.logIndex,
+                chain: chain, blockNumber: log.blockNumber, transactionHash: log.transactionHash, logIndex: log.logIndex,
                 contract: contract, contractAddress: log.address, journalBlock: log.blockNumber > finalized ? log.blockNumber : nil
             )
         }
@@ -177,14 +195,18 @@ extension ChainIndexer {
 
     /// Decodes logs; one that fails to decode is kept raw (event name nil),
     /// counted, and logged — never dropped.
-    func decode(_ logs: [RPCLog]) -> [DecodedLog] {
+    func decode(_ logs: [RPCLog]) -> (decoded: [DecodedLog], records: [ChainEventRecord]) {
         // Logs come in chain order: a block's and a transaction's hash repeat
         // over their logs, and a few addresses over all of them, so their
         // text is made once and shared.
         var blockHashText = HexMemo()
         var txHashText = HexMemo()
         var contracts: [(address: Address, lowercased: String, name: String?)] = []
-        return logs.map { log in
+        var decoded: [DecodedLog] = []
+        var records: [ChainEventRecord] = []
+        decoded.reserveCapacity(logs.count)
+        records.reserveCapacity(logs.count)
+        for log in logs {
             var event: TakumiEvent?
             do {
                 event = try TakumiEvent.decode(topics: log.topics, data: log.data)
@@ -200,13 +222,14 @@ extension ChainIndexer {
                 contract = (log.address, log.address.lowercased, configuration.contractNames[log.address])
                 contracts.append(contract)
             }
-            let record = ChainEventRecord(
+            records.append(ChainEventRecord(
                 chain: configuration.chain, blockNumber: log.blockNumber, blockHash: blockHashText.hex(log.blockHash),
                 txHash: txHashText.hex(log.transactionHash), logIndex: log.logIndex, address: contract.lowercased,
                 eventName: event?.name, topics: log.topics.map(\.hex), data: Hex.encode(log.data), args: event?.argumentsJSON
-            )
-            return DecodedLog(log: log, event: event, record: record, contract: contract.name)
+            ))
+            decoded.append(DecodedLog(log: log, event: event, contract: contract.name))
         }
+        return (decoded, records)
     }
 
     /// The hex text of the last hash asked for, reused while the same hash repeats.

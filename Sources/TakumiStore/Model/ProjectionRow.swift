@@ -38,6 +38,11 @@ public struct ProjectionRow: Sendable, Hashable {
 
     /// The row's columns in schema order, each checked against its type.
     func validatedColumns() throws(StoreError) -> [(column: ProjectionColumn, value: StoreValue)] {
+        try validated().columns
+    }
+
+    /// ``validatedColumns()`` and the row's ``key()``, which the check computes anyway.
+    func validated() throws(StoreError) -> (columns: [(column: ProjectionColumn, value: StoreValue)], key: RowKey) {
         // One lookup per schema column; a name the schema lacks shows as a
         // count mismatch (looked for only then, it is never the indexer's case).
         var result: [(column: ProjectionColumn, value: StoreValue)] = []
@@ -51,11 +56,11 @@ public struct ProjectionRow: Sendable, Hashable {
                 throw .unknownColumn(table: table.name, column: name)
             }
         }
-        _ = try key()
+        let key = try key()
         for (column, value) in result where !column.accepts(value) {
             throw .wrongValueType(table: table.name, column: column.name, expected: column.type.description, got: value.description)
         }
-        return result
+        return (result, key)
     }
 }
 

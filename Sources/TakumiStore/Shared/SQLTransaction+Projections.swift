@@ -47,8 +47,7 @@ extension SQLTransaction {
     /// previous image is read from the database only when the cache does not
     /// know it and it matters (a journal entry, or a partial row to merge).
     func upsert(_ row: ProjectionRow, journalBlock: UInt64?) async throws {
-        let columns = try row.validatedColumns()
-        let key = try row.key()
+        let (columns, key) = try row.validated()
         try requireLeaseChain(key.chain)
         let table = row.table
         let complete = columns.count == table.columns.count
