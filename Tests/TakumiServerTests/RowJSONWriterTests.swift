@@ -67,21 +67,8 @@ struct RowJSONWriterTests {
             object["endorsementsReceived"] = received
             object["endorsementsGiven"] = given
             let expected = JSONBytes.encode(object).map { String(buffer: $0) }
-            let written = Self.bytes { buffer in
-                writer.write(profile, layout: .profileDetail, into: &buffer) { extra, buffer in
-                    switch extra {
-                    case 0:
-                        buffer.writeInteger(UInt8(ascii: "["))
-                        for (index, skill) in skills.enumerated() {
-                            if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-                            writer.write(skill, into: &buffer)
-                        }
-                        buffer.writeInteger(UInt8(ascii: "]"))
-                    case 1: buffer.writeString(received.description)
-                    default: buffer.writeString(given.description)
-                    }
-                }
-            }
+            let detail = ProfileDetail(profile: profile, skills: skills, endorsementsReceived: received, endorsementsGiven: given)
+            let written = Self.bytes { writer.write(detail, into: &$0) }
             #expect(written == expected)
             if written != expected { return }
         }

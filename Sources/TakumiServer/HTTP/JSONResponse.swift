@@ -228,10 +228,25 @@ struct RowRenderer: Sendable {
         case let .int(number): return number
         case let .bool(flag): return flag
         case let .text(text):
-            if Self.addressColumns.contains(column), let address = try? Address(text) { return address.checksummed }
-            if column == "specialisations", let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String] { return list }
-            return text
+            switch Self.render(text: text, column: column) {
+            case let .string(shown): return shown
+            case let .list(items): return items
+            }
         }
+    }
+
+    /// How a text column is shown: an address in EIP-55, `specialisations` (JSON text in the store) as a list.
+    enum RenderedText {
+        case string(String)
+        case list([String])
+    }
+
+    static func render(text: String, column: String) -> RenderedText {
+        if addressColumns.contains(column), let checksummed = Address.checksummed(lowercaseHex: text) ?? (try? Address(text))?.checksummed {
+            return .string(checksummed)
+        }
+        if column == "specialisations", let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String] { return .list(list) }
+        return .string(text)
     }
 
     /// ``camelCase(_:)`` of every projection column, computed once: rendering a row renames all its columns.

@@ -44,18 +44,18 @@ struct RowJSONWriter: Sendable {
             byKey["finalized"] = .finalized(otherwise: byKey["finalized"]?.column)
             byKey["confirmations"] = .confirmations(otherwise: byKey["confirmations"]?.column)
             for (index, key) in extras.enumerated() { byKey[key] = .extra(index) }
-            members = byKey.keys.sorted(by: JSONBytes.keyPrecedes).map { key in
+            members = byKey.sorted { JSONBytes.keyPrecedes($0.key, $1.key) }.map { key, member in
                 var buffer = ByteBuffer()
                 JSONBytes.writeString(key, into: &buffer)
                 buffer.writeInteger(UInt8(ascii: ":"))
-                return (Array(buffer.readableBytesView), byKey[key] ?? .extra(-1))
+                return (Array(buffer.readableBytesView), member)
             }
         }
 
         /// One per table, without extras.
         static let plain: [ProjectionTable: Layout] = Dictionary(uniqueKeysWithValues: ProjectionTable.allCases.map { ($0, Layout($0)) })
-        /// A profile page: the profile with its skills and endorsement counts.
-        static let profileDetail = Layout(.profiles, extras: ["skills", "endorsementsReceived", "endorsementsGiven"])
+        /// A profile page: the profile with its skills and endorsement counts (``ProfileExtra``).
+        static let profileDetail = Layout(.profiles, extras: ProfileExtra.allCases.map(\.rawValue))
     }
 
     /// The row as ``RowRenderer/render(_:)`` renders it, as JSON.
@@ -99,6 +99,30 @@ struct RowJSONWriter: Sendable {
         buffer.writeInteger(UInt8(ascii: "}"))
     }
 
+    /// The members a profile page adds to its profile row, in ``Layout/profileDetail``'s extras order.
+    enum ProfileExtra: String, CaseIterable {
+        case skills, endorsementsReceived, endorsementsGiven
+    }
+
+    /// A profile page: the profile's row with its skills and its endorsement counts.
+    func write(_ detail: ProfileDetail, into buffer: inout ByteBuffer) {
+        write(detail.profile, layout: .profileDetail, into: &buffer) { extra, buffer in
+            switch ProfileExtra.allCases[extra] {
+            case .skills:
+                buffer.writeInteger(UInt8(ascii: "["))
+                for (index, skill) in detail.skills.enumerated() {
+                    if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+                    write(skill, into: &buffer)
+                }
+                buffer.writeInteger(UInt8(ascii: "]"))
+            case .endorsementsReceived:
+                buffer.writeString(detail.endorsementsReceived.description)
+            case .endorsementsGiven:
+                buffer.writeString(detail.endorsementsGiven.description)
+            }
+        }
+    }
+
     /// ``RowRenderer/render(_:column:)``, written.
     private func writeValue(_ value: StoreValue, column: String, into buffer: inout ByteBuffer) {
         switch value {
@@ -109,17 +133,16 @@ struct RowJSONWriter: Sendable {
         case let .bool(flag):
             buffer.writeStaticString(flag ? "true" : "false")
         case let .text(text):
-            if RowRenderer.addressColumns.contains(column), let checksummed = Address.checksummed(lowercaseHex: text) ?? (try? Address(text))?.checksummed {
-                JSONBytes.writeString(checksummed, into: &buffer)
-            } else if column == "specialisations", let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String] {
+            switch RowRenderer.render(text: text, column: column) {
+            case let .string(shown):
+                JSONBytes.writeString(shown, into: &buffer)
+            case let .list(items):
                 buffer.writeInteger(UInt8(ascii: "["))
-                for (index, item) in list.enumerated() {
+                for (index, item) in items.enumerated() {
                     if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
                     JSONBytes.writeString(item, into: &buffer)
                 }
                 buffer.writeInteger(UInt8(ascii: "]"))
-            } else {
-                JSONBytes.writeString(text, into: &buffer)
             }
         }
     }

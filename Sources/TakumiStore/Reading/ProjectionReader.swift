@@ -183,6 +183,13 @@ public struct ProfileDetail: Sendable, Hashable {
     public var skills: [ProjectionRow]
     public var endorsementsReceived: Int
     public var endorsementsGiven: Int
+
+    public init(profile: ProjectionRow, skills: [ProjectionRow], endorsementsReceived: Int, endorsementsGiven: Int) {
+        self.profile = profile
+        self.skills = skills
+        self.endorsementsReceived = endorsementsReceived
+        self.endorsementsGiven = endorsementsGiven
+    }
 }
 
 /// The one statement behind ``ProjectionReader/profile(chain:owner:skillLimit:)``,
