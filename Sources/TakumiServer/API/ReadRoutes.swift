@@ -168,15 +168,11 @@ struct ReadRoutes: Sendable {
             }
         }
         // {"items":[…],"nextCursor":…}: the keys in JSONSerialization's order, rows by RowJSONWriter.
-        let writer = RowJSONWriter(renderer: renderer)
         var buffer = ByteBuffer()
         buffer.reserveCapacity(64 + 512 * min(rows.count, limit))
-        buffer.writeStaticString(#"{"items":["#)
-        for (index, row) in rows.prefix(limit).enumerated() {
-            if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-            writer.write(row, into: &buffer)
-        }
-        buffer.writeStaticString(#"],"nextCursor":"#)
+        buffer.writeStaticString(#"{"items":"#)
+        RowJSONWriter(renderer: renderer).write(rows.prefix(limit), into: &buffer)
+        buffer.writeStaticString(#","nextCursor":"#)
         if let next { JSONBytes.writeString(next, into: &buffer) } else { buffer.writeStaticString("null") }
         buffer.writeInteger(UInt8(ascii: "}"))
         return JSONResponse.make(buffer)

@@ -99,6 +99,16 @@ struct RowJSONWriter: Sendable {
         buffer.writeInteger(UInt8(ascii: "}"))
     }
 
+    /// Rows as a JSON array, each as ``write(_:into:)`` writes it.
+    func write(_ rows: some Sequence<ProjectionRow>, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(ascii: "["))
+        for (index, row) in rows.enumerated() {
+            if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+            write(row, into: &buffer)
+        }
+        buffer.writeInteger(UInt8(ascii: "]"))
+    }
+
     /// The members a profile page adds to its profile row, in ``Layout/profileDetail``'s extras order.
     enum ProfileExtra: String, CaseIterable {
         case skills, endorsementsReceived, endorsementsGiven
@@ -109,12 +119,7 @@ struct RowJSONWriter: Sendable {
         write(detail.profile, layout: .profileDetail, into: &buffer) { extra, buffer in
             switch ProfileExtra.allCases[extra] {
             case .skills:
-                buffer.writeInteger(UInt8(ascii: "["))
-                for (index, skill) in detail.skills.enumerated() {
-                    if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-                    write(skill, into: &buffer)
-                }
-                buffer.writeInteger(UInt8(ascii: "]"))
+                write(detail.skills, into: &buffer)
             case .endorsementsReceived:
                 buffer.writeString(detail.endorsementsReceived.description)
             case .endorsementsGiven:
