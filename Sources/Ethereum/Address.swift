@@ -139,6 +139,19 @@ public struct Address: Hashable, Comparable, Sendable, CustomStringConvertible, 
     /// `0x` and 40 lowercase hex digits.
     public var lowercased: String { Hex.encode(bytes) }
 
+    /// `Address(text).lowercased`, with the same errors, but `text` itself
+    /// when it already is `0x` and 40 lowercase hex digits (the common form
+    /// in API paths): no bytes decoded and no string built for it.
+    public static func lowercased(_ text: String) throws(AddressError) -> String {
+        let utf8 = text.utf8
+        if utf8.count == 42, utf8.starts(with: "0x".utf8),
+            utf8.dropFirst(2).allSatisfy({ ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f")) })
+        {
+            return text
+        }
+        return try Address(text).lowercased
+    }
+
     public var description: String { checksummed }
 
     public static func < (lhs: Address, rhs: Address) -> Bool {

@@ -94,6 +94,26 @@ struct AddressTests {
         }
     }
 
+    @Test("Address.lowercased(_:) answers what Address(text).lowercased answers, with the same errors")
+    func lowercasedFastPath() throws {
+        var random = SystemRandomNumberGenerator()
+        var inputs = [
+            "", "0x", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beae", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed0",
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", "0X5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
+            "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaeg", "005aaeb6053f3e94c9b9a09f33669435e7ef1beaed", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaé",
+            "0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED",
+        ]
+        for _ in 0..<300 {
+            let address = try Address(bytes: (0..<20).map { _ in UInt8.random(in: 0...255, using: &random) })
+            inputs += [address.lowercased, address.checksummed, "0x" + address.lowercased.dropFirst(2).uppercased()]
+        }
+        for text in inputs {
+            let expected = Result { () throws(AddressError) in try Address(text).lowercased }
+            let fast = Result { () throws(AddressError) in try Address.lowercased(text) }
+            #expect(fast == expected, "\(text)")
+        }
+    }
+
     @Test("mixed case with a wrong checksum, bad lengths and bad hex are typed errors")
     func rejections() {
         #expect(throws: AddressError.checksumMismatch(

@@ -228,7 +228,7 @@ struct ReadRoutes: Sendable {
     /// wrong checksum is refused (it is how a mistyped address shows).
     static func parseAddress(_ text: String, parameter: String) throws -> String {
         do {
-            return try Address(text).lowercased
+            return try Address.lowercased(text)
         } catch {
             if case .checksumMismatch = error {
                 throw Problem.badParameter(parameter, "\(text) has mixed case but not a valid EIP-55 checksum")

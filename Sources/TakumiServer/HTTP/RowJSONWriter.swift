@@ -19,17 +19,20 @@ struct RowJSONWriter: Sendable {
     /// key already written as `"key":`.
     struct Layout: Sendable {
         enum Member: Sendable {
-            case column(ProjectionColumn)
+            /// A column and its position in the table's columns.
+            case column(ProjectionColumn, index: Int)
             /// Computed for a row with a `last_block`; otherwise the column of that name, if the table has one
             /// (`multisig_proposals.confirmations`), or nothing.
-            case finalized(otherwise: ProjectionColumn?)
-            case confirmations(otherwise: ProjectionColumn?)
+            case finalized(otherwise: (column: ProjectionColumn, index: Int)?)
+            case confirmations(otherwise: (column: ProjectionColumn, index: Int)?)
             /// A member the caller writes (see ``RowJSONWriter/write(_:layout:into:extra:)``), by its index in `extras`.
             case extra(Int)
         }
 
         let table: ProjectionTable
         let members: [(key: [UInt8], member: Member)]
+        /// Where `last_block` sits in the table's columns.
+        let lastBlockIndex: Int?
 
         /// `extras` are keys the caller adds to the row's object; like a
         /// dictionary assignment after rendering, an extra replaces a
@@ -38,8 +41,8 @@ struct RowJSONWriter: Sendable {
             self.table = table
             // Assigned in the order RowRenderer.render assigns, later ones replacing earlier ones.
             var byKey: [String: Member] = [:]
-            for column in table.columns where !RowRenderer.hiddenColumns.contains(column.name) {
-                byKey[RowRenderer.camelNames[column.name] ?? RowRenderer.camelCase(column.name)] = .column(column)
+            for (index, column) in table.columns.enumerated() where !RowRenderer.hiddenColumns.contains(column.name) {
+                byKey[RowRenderer.camelNames[column.name] ?? RowRenderer.camelCase(column.name)] = .column(column, index: index)
             }
             byKey["finalized"] = .finalized(otherwise: byKey["finalized"]?.column)
             byKey["confirmations"] = .confirmations(otherwise: byKey["confirmations"]?.column)
@@ -50,6 +53,7 @@ struct RowJSONWriter: Sendable {
                 buffer.writeInteger(UInt8(ascii: ":"))
                 return (Array(buffer.readableBytesView), member)
             }
+            lastBlockIndex = table.columns.firstIndex { $0.name == "last_block" }
         }
 
         /// One per table, without extras.
@@ -66,8 +70,39 @@ struct RowJSONWriter: Sendable {
     /// The row with the layout's extra members, each written by `extra`
     /// (given its index in the layout's `extras`).
     func write(_ row: ProjectionRow, layout: Layout, into buffer: inout ByteBuffer, extra: (Int, inout ByteBuffer) -> Void) {
+        write(NamedValues(row: row), layout: layout, into: &buffer, extra: extra)
+    }
+
+    /// A row given as its values in the table's column order (as ``ProfileDetail`` keeps them).
+    func write(values: [StoreValue], of table: ProjectionTable, into buffer: inout ByteBuffer) {
+        write(ColumnValues(values: values), layout: Layout.plain[table] ?? Layout(table), into: &buffer) { _, _ in }
+    }
+
+    /// Where a row's values come from: by column name or by column position.
+    private protocol RowValues {
+        func value(_ column: ProjectionColumn, at index: Int) -> StoreValue?
+    }
+
+    private struct NamedValues: RowValues {
+        let row: ProjectionRow
+        func value(_ column: ProjectionColumn, at index: Int) -> StoreValue? { row[column.name] }
+    }
+
+    private struct ColumnValues: RowValues {
+        let values: [StoreValue]
+        func value(_ column: ProjectionColumn, at index: Int) -> StoreValue? {
+            values.indices.contains(index) ? values[index] : nil
+        }
+    }
+
+    private func write(_ row: some RowValues, layout: Layout, into buffer: inout ByteBuffer, extra: (Int, inout ByteBuffer) -> Void) {
         // `finalized` and `confirmations` exist only for a row with a block number, as in render(_:).
-        let lastBlock: UInt64? = if case let .int(last)? = row["last_block"] { UInt64(clamping: last) } else { nil }
+        let lastBlock: UInt64? =
+            if let index = layout.lastBlockIndex, case let .int(last)? = row.value(layout.table.columns[index], at: index) {
+                UInt64(clamping: last)
+            } else {
+                nil
+            }
         buffer.writeInteger(UInt8(ascii: "{"))
         var first = true
         for (key, var member) in layout.members {
@@ -75,7 +110,7 @@ struct RowJSONWriter: Sendable {
             case let .finalized(otherwise), let .confirmations(otherwise):
                 if lastBlock == nil {
                     guard let otherwise else { continue }
-                    member = .column(otherwise)
+                    member = .column(otherwise.column, index: otherwise.index)
                 }
             case .column, .extra:
                 break
@@ -84,14 +119,14 @@ struct RowJSONWriter: Sendable {
             first = false
             buffer.writeBytes(key)
             switch member {
-            case let .column(column):
-                writeValue(row[column.name] ?? .null, column: column.name, into: &buffer)
+            case let .column(column, index):
+                writeValue(row.value(column, at: index) ?? .null, column: column.name, into: &buffer)
             case .finalized:
                 let final = both(lastBlock, renderer.finalizedBlock).map { $0 <= $1 } ?? false
                 buffer.writeStaticString(final ? "true" : "false")
             case .confirmations:
                 let confirmations = both(lastBlock, renderer.head).map { block, head in head >= block ? Int(head - block + 1) : 0 } ?? 0
-                buffer.writeString(confirmations.description)
+                writeInteger(confirmations, into: &buffer)
             case let .extra(index):
                 extra(index, &buffer)
             }
@@ -116,14 +151,19 @@ struct RowJSONWriter: Sendable {
 
     /// A profile page: the profile's row with its skills and its endorsement counts.
     func write(_ detail: ProfileDetail, into buffer: inout ByteBuffer) {
-        write(detail.profile, layout: .profileDetail, into: &buffer) { extra, buffer in
+        write(ColumnValues(values: detail.profileValues), layout: .profileDetail, into: &buffer) { extra, buffer in
             switch ProfileExtra.allCases[extra] {
             case .skills:
-                write(detail.skills, into: &buffer)
+                buffer.writeInteger(UInt8(ascii: "["))
+                for (index, skill) in detail.skillValues.enumerated() {
+                    if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+                    write(values: skill, of: .skills, into: &buffer)
+                }
+                buffer.writeInteger(UInt8(ascii: "]"))
             case .endorsementsReceived:
-                buffer.writeString(detail.endorsementsReceived.description)
+                writeInteger(detail.endorsementsReceived, into: &buffer)
             case .endorsementsGiven:
-                buffer.writeString(detail.endorsementsGiven.description)
+                writeInteger(detail.endorsementsGiven, into: &buffer)
             }
         }
     }
@@ -134,7 +174,7 @@ struct RowJSONWriter: Sendable {
         case .null:
             buffer.writeStaticString("null")
         case let .int(number):
-            buffer.writeString(number.description)
+            writeInteger(number, into: &buffer)
         case let .bool(flag):
             buffer.writeStaticString(flag ? "true" : "false")
         case let .text(text):
@@ -153,6 +193,27 @@ struct RowJSONWriter: Sendable {
     }
 }
 
+extension RowJSONWriter {
+    /// Decimal digits written straight into the buffer (no `description` String per number).
+    func writeInteger(_ number: some BinaryInteger & FixedWidthInteger, into buffer: inout ByteBuffer) {
+        if number < 0 {
+            buffer.writeInteger(UInt8(ascii: "-"))
+        }
+        var magnitude = UInt64(number.magnitude)
+        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes: room for 20 digits
+        let count = withUnsafeMutableBytes(of: &digits) { scratch -> Int in
+            var end = scratch.count
+            repeat {
+                end -= 1
+                scratch[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            return scratch.count - end
+        }
+        withUnsafeBytes(of: &digits) { buffer.writeBytes($0[($0.count - count)...]) }
+    }
+}
+
 /// Both values, or nil when either is missing.
 private func both<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
     guard let a, let b else { return nil }
@@ -160,7 +221,7 @@ private func both<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
 }
 
 private extension RowJSONWriter.Layout.Member {
-    var column: ProjectionColumn? {
-        if case let .column(column) = self { column } else { nil }
+    var column: (column: ProjectionColumn, index: Int)? {
+        if case let .column(column, index) = self { (column, index) } else { nil }
     }
 }

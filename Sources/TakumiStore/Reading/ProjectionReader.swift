@@ -178,17 +178,45 @@ public struct ProjectionReader: Sendable {
 }
 
 /// A profile as its page shows it: ``ProjectionReader/profile(chain:owner:skillLimit:)``.
+///
+/// Kept as the statement's values in column order, not as dictionaries:
+/// the profile route writes them straight into JSON, and building two
+/// dictionaries per answer only to read them back was measurable CPU on
+/// the busiest route. ``profile`` and ``skills`` give them as rows.
 public struct ProfileDetail: Sendable, Hashable {
-    public var profile: ProjectionRow
-    public var skills: [ProjectionRow]
+    /// The profile's values, in `ProjectionTable.profiles.columns` order.
+    public var profileValues: [StoreValue]
+    /// Each skill's values, in `ProjectionTable.skills.columns` order.
+    public var skillValues: [[StoreValue]]
     public var endorsementsReceived: Int
     public var endorsementsGiven: Int
 
-    public init(profile: ProjectionRow, skills: [ProjectionRow], endorsementsReceived: Int, endorsementsGiven: Int) {
-        self.profile = profile
-        self.skills = skills
+    public init(profileValues: [StoreValue], skillValues: [[StoreValue]], endorsementsReceived: Int, endorsementsGiven: Int) {
+        self.profileValues = profileValues
+        self.skillValues = skillValues
         self.endorsementsReceived = endorsementsReceived
         self.endorsementsGiven = endorsementsGiven
+    }
+
+    /// From rows; a column a row lacks is NULL.
+    public init(profile: ProjectionRow, skills: [ProjectionRow], endorsementsReceived: Int, endorsementsGiven: Int) {
+        self.init(
+            profileValues: Self.values(of: profile, in: .profiles), skillValues: skills.map { Self.values(of: $0, in: .skills) },
+            endorsementsReceived: endorsementsReceived, endorsementsGiven: endorsementsGiven
+        )
+    }
+
+    /// The profile as a row.
+    public var profile: ProjectionRow { Self.row(profileValues, of: .profiles) }
+    /// The skills as rows, in id order.
+    public var skills: [ProjectionRow] { skillValues.map { Self.row($0, of: .skills) } }
+
+    private static func values(of row: ProjectionRow, in table: ProjectionTable) -> [StoreValue] {
+        table.columns.map { row[$0.name] ?? .null }
+    }
+
+    private static func row(_ values: [StoreValue], of table: ProjectionTable) -> ProjectionRow {
+        ProjectionRow(table, Dictionary(uniqueKeysWithValues: zip(table.columns.map(\.name), values)))
     }
 }
 
@@ -271,18 +299,20 @@ struct ProfileQuery: Sendable {
     static func detail(_ rows: [[StoreValue]]) -> ProfileDetail? {
         guard let first = rows.first else { return nil }
         let profileCount = profileColumns.count
-        let profile = ProjectionRow(.profiles, Dictionary(uniqueKeysWithValues: zip(profileColumns.map(\.name), first.prefix(profileCount))))
-        let skills = rows.compactMap { row -> ProjectionRow? in
+        let skills = rows.compactMap { row -> [StoreValue]? in
             let values = row.dropFirst(profileCount + 2)
             // A profile without skills comes back as one row whose skill columns are all NULL.
             guard let key = values.first, !key.isNull else { return nil }
-            return ProjectionRow(.skills, Dictionary(uniqueKeysWithValues: zip(skillColumns.map(\.name), values)))
+            return Array(values)
         }
         func count(_ index: Int) -> Int {
             guard first.indices.contains(index), case let .int(count) = first[index] else { return 0 }
             return Int(count)
         }
-        return ProfileDetail(profile: profile, skills: skills, endorsementsReceived: count(profileCount), endorsementsGiven: count(profileCount + 1))
+        return ProfileDetail(
+            profileValues: Array(first.prefix(profileCount)), skillValues: skills,
+            endorsementsReceived: count(profileCount), endorsementsGiven: count(profileCount + 1)
+        )
     }
 }
 
