@@ -78,7 +78,7 @@ def main():
     parser.add_argument("--manifest", required=True)
     parser.add_argument("--rpc", default="http://127.0.0.1:9", help="RPC URL for the health probes (not needed to serve)")
     parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating /version and profile runs per mode; the median round counts")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating /version and profile runs per mode; the median round counts")
     parser.add_argument("--ratio-target", type=float, default=0.5)
     parser.add_argument("--p99-target-ms", type=float, default=20.0)
     args = parser.parse_args()
