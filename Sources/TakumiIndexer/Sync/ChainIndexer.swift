@@ -33,6 +33,9 @@ public final class ChainIndexer: Service, Sendable {
     /// Issue 7's exploit detector; nil: not run.
     let detector: ExploitDetector?
     let state: Mutex<LoopState>
+    /// Where ``inspect(_:head:)`` hands alerts to respond to while ``run()``
+    /// runs (nil otherwise: then a response is awaited where it is raised).
+    let securityResponses = Mutex<AsyncStream<SecurityAlert>.Continuation?>(nil)
 
     struct LoopState {
         var status: IndexerStatus
@@ -74,6 +77,43 @@ public final class ChainIndexer: Service, Sendable {
     /// syncs; a lost lease is re-acquired; RPC and database errors back off and
     /// retry; a reorg deeper than finality stops the loop with that error.
     public func run() async throws {
+        // The exploit detector's responses (a pause takes seconds: transactions
+        // and receipts) run beside indexing as child tasks, not in the batch
+        // loop: indexing goes on meanwhile, and a shutdown waits for a pause in
+        // flight instead of abandoning it.
+        let (alerts, responses) = AsyncStream.makeStream(of: SecurityAlert.self)
+        securityResponses.withLock { $0 = responses }
+        var outcome: Result<Void, any Error> = .success(())
+        await withDiscardingTaskGroup { group in
+            group.addTask { [detector] in
+                await withDiscardingTaskGroup { running in
+                    for await alert in alerts {
+                        guard let responder = detector?.responder else { continue }
+                        running.addTask { await responder.respond(to: alert) }
+                    }
+                }
+            }
+            do {
+                try await indexUntilShutdown()
+            } catch {
+                outcome = .failure(error)
+            }
+            securityResponses.withLock { $0 = nil }
+            responses.finish()
+        }
+        try outcome.get()
+    }
+
+    /// Hands `alert` to the responses running beside ``run()``; false when
+    /// the indexer is not running (the caller then responds itself).
+    func respondBesideIndexing(to alert: SecurityAlert) -> Bool {
+        guard let responses = securityResponses.withLock({ $0 }) else { return false }
+        if case .enqueued = responses.yield(alert) { return true }
+        return false
+    }
+
+    /// Takes the leader lease and syncs, again after each failure, until shutdown.
+    private func indexUntilShutdown() async throws {
         try await cancelWhenGracefulShutdown { [self] in
             while !Task.isCancelled {
                 let lease: IndexerLease
