@@ -43,6 +43,8 @@ extension ChainIndexer {
             try await rollback(tx, to: fork.block, finalized: finalized)
             try await tx.setCheckpoint(block: fork.block, hash: fork.hash)
             metrics.reorg()
+            // The new fork's blocks are inspected as they are indexed.
+            detector?.rewind(to: fork.block)
             return fork
         }
     }
