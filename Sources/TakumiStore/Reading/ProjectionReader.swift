@@ -360,12 +360,17 @@ struct PostgresReadExecutor: SQLReadExecutor {
         -> [String: [[StoreValue]]]
     {
         do {
-            var rows: [[StoreValue]] = []
             let statement = ProfileBatchStatement(chain: chain, owners: owners, skillLimit: skillLimit)
-            for try await row in try await client.execute(statement, logger: logger) {
-                rows.append(row)
+            return try await client.withConnection { connection in
+                // On the connection's event loop from the query to the last row (EventLoopTaskExecutor).
+                try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                    var rows: [[StoreValue]] = []
+                    for try await row in try await connection.execute(statement, logger: logger) {
+                        rows.append(row)
+                    }
+                    return ProfileBatchStatement.grouped(rows)
+                }
             }
-            return ProfileBatchStatement.grouped(rows)
         } catch {
             throw PostgresExecutor.readable(error)
         }
