@@ -126,7 +126,7 @@ struct RowJSONWriter: Sendable {
                 buffer.writeStaticString(final ? "true" : "false")
             case .confirmations:
                 let confirmations = both(lastBlock, renderer.head).map { block, head in head >= block ? Int(head - block + 1) : 0 } ?? 0
-                writeInteger(confirmations, into: &buffer)
+                buffer.writeDecimal(Int64(confirmations))
             case let .extra(index):
                 extra(index, &buffer)
             }
@@ -161,9 +161,9 @@ struct RowJSONWriter: Sendable {
                 }
                 buffer.writeInteger(UInt8(ascii: "]"))
             case .endorsementsReceived:
-                writeInteger(detail.endorsementsReceived, into: &buffer)
+                buffer.writeDecimal(Int64(detail.endorsementsReceived))
             case .endorsementsGiven:
-                writeInteger(detail.endorsementsGiven, into: &buffer)
+                buffer.writeDecimal(Int64(detail.endorsementsGiven))
             }
         }
     }
@@ -174,7 +174,7 @@ struct RowJSONWriter: Sendable {
         case .null:
             buffer.writeStaticString("null")
         case let .int(number):
-            writeInteger(number, into: &buffer)
+            buffer.writeDecimal(number)
         case let .bool(flag):
             buffer.writeStaticString(flag ? "true" : "false")
         case let .text(text):
@@ -190,27 +190,6 @@ struct RowJSONWriter: Sendable {
                 buffer.writeInteger(UInt8(ascii: "]"))
             }
         }
-    }
-}
-
-extension RowJSONWriter {
-    /// Decimal digits written straight into the buffer (no `description` String per number).
-    func writeInteger(_ number: some BinaryInteger & FixedWidthInteger, into buffer: inout ByteBuffer) {
-        if number < 0 {
-            buffer.writeInteger(UInt8(ascii: "-"))
-        }
-        var magnitude = UInt64(number.magnitude)
-        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes: room for 20 digits
-        let count = withUnsafeMutableBytes(of: &digits) { scratch -> Int in
-            var end = scratch.count
-            repeat {
-                end -= 1
-                scratch[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            return scratch.count - end
-        }
-        withUnsafeBytes(of: &digits) { buffer.writeBytes($0[($0.count - count)...]) }
     }
 }
 

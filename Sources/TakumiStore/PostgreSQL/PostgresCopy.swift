@@ -78,7 +78,7 @@ enum PostgresCopy {
                     if index > 0 { chunk.writeInteger(tab) }
                     switch value {
                     case .null: chunk.writeStaticString("\\N")
-                    case let .int(int): appendDecimal(int, to: &chunk)
+                    case let .int(int): chunk.writeDecimal(int)
                     case let .text(text): appendText(text, to: &chunk)
                     case let .bool(bool): chunk.writeInteger(UInt8(ascii: bool ? "t" : "f"))
                     }
@@ -140,13 +140,13 @@ enum PostgresCopy {
         }
         appendText(event.chain, to: &buffer)
         buffer.writeInteger(tab)
-        appendDecimal(block, to: &buffer)
+        buffer.writeDecimal(block)
         buffer.writeInteger(tab)
         appendText(event.blockHash, to: &buffer)
         buffer.writeInteger(tab)
         appendText(event.txHash, to: &buffer)
         buffer.writeInteger(tab)
-        appendDecimal(logIndex, to: &buffer)
+        buffer.writeDecimal(logIndex)
         buffer.writeInteger(tab)
         appendText(event.address, to: &buffer)
         buffer.writeInteger(tab)
@@ -166,25 +166,6 @@ enum PostgresCopy {
     }
 
     private static let tab = UInt8(ascii: "\t")
-
-    static func appendDecimal(_ value: Int64, to buffer: inout ByteBuffer) {
-        guard value >= 0 else {
-            buffer.writeString(String(value))
-            return
-        }
-        // Digits straight into the buffer, no String in between.
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes hold Int64.max's 19 digits
-        var remaining = UInt64(value)
-        withUnsafeMutableBytes(of: &digits) { raw in
-            var position = raw.count
-            repeat {
-                position -= 1
-                raw[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-            } while remaining > 0
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[position...]))
-        }
-    }
 
     /// ``arrayElement(_:)`` written into the buffer (COPY-escaped), without
     /// building the quoted string when the text needs no escape (hex topics).
