@@ -121,7 +121,7 @@ struct ReadRoutes: Sendable {
         }
         // Written straight as bytes (RowJSONWriter): the same JSON as rendering to a dictionary, at a fraction of the CPU.
         var buffer = ByteBuffer()
-        buffer.reserveCapacity(1024 + 512 * detail.skills.count)
+        buffer.reserveCapacity(1024 + 512 * detail.skillValues.count)
         RowJSONWriter(renderer: renderer).write(detail, into: &buffer)
         return JSONResponse.make(buffer)
     }

@@ -136,10 +136,15 @@ struct RowJSONWriter: Sendable {
 
     /// Rows as a JSON array, each as ``write(_:into:)`` writes it.
     func write(_ rows: some Sequence<ProjectionRow>, into buffer: inout ByteBuffer) {
+        writeArray(rows, into: &buffer) { row, buffer in write(row, into: &buffer) }
+    }
+
+    /// `[`, each item as `each` writes it, commas between, `]`.
+    private func writeArray<Items: Sequence>(_ items: Items, into buffer: inout ByteBuffer, _ each: (Items.Element, inout ByteBuffer) -> Void) {
         buffer.writeInteger(UInt8(ascii: "["))
-        for (index, row) in rows.enumerated() {
+        for (index, item) in items.enumerated() {
             if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-            write(row, into: &buffer)
+            each(item, &buffer)
         }
         buffer.writeInteger(UInt8(ascii: "]"))
     }
@@ -154,12 +159,7 @@ struct RowJSONWriter: Sendable {
         write(ColumnValues(values: detail.profileValues), layout: .profileDetail, into: &buffer) { extra, buffer in
             switch ProfileExtra.allCases[extra] {
             case .skills:
-                buffer.writeInteger(UInt8(ascii: "["))
-                for (index, skill) in detail.skillValues.enumerated() {
-                    if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-                    write(values: skill, of: .skills, into: &buffer)
-                }
-                buffer.writeInteger(UInt8(ascii: "]"))
+                writeArray(detail.skillValues, into: &buffer) { skill, buffer in write(values: skill, of: .skills, into: &buffer) }
             case .endorsementsReceived:
                 buffer.writeDecimal(Int64(detail.endorsementsReceived))
             case .endorsementsGiven:
@@ -182,12 +182,7 @@ struct RowJSONWriter: Sendable {
             case let .string(shown):
                 JSONBytes.writeString(shown, into: &buffer)
             case let .list(items):
-                buffer.writeInteger(UInt8(ascii: "["))
-                for (index, item) in items.enumerated() {
-                    if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-                    JSONBytes.writeString(item, into: &buffer)
-                }
-                buffer.writeInteger(UInt8(ascii: "]"))
+                writeArray(items, into: &buffer) { item, buffer in JSONBytes.writeString(item, into: &buffer) }
             }
         }
     }
