@@ -165,6 +165,8 @@ public final class ChainIndexer: Service, Sendable {
                 clearError()
                 if outcome.caughtUp { try await Task.sleep(for: configuration.pollInterval) }
             } catch let error as RPCError {
+                // A shutdown cancels the call in flight: that is not an RPC failure to report.
+                if Task.isCancelled { return }
                 prefetched = nil
                 report(error)
                 shrinkBatch()
