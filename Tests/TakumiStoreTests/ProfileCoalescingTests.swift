@@ -84,6 +84,98 @@ struct ProfileCoalescingTests {
         #expect(coalescer.runningCount == 0 && coalescer.waitingCount == 0)
     }
 
+    @Test("beside a running statement a second opens only for a batch of overlapAfter reads; a lone read waits for the running one's hand-off")
+    func secondStatementOnlyForABatch() async throws {
+        let script = ScriptedFetch(holdFirst: true)
+        let coalescer = ProfileReadCoalescer(maxRunning: 2, overlapAfter: 3) { try await script.fetch(chain: $0, owners: $1, skillLimit: $2) }
+        try await withThrowingTaskGroup(of: (String, [[StoreValue]]).self) { group in
+            func read(_ owner: String) { group.addTask { (owner, try await coalescer.rows(chain: "dev", owner: owner, skillLimit: 1)) } }
+            read("0xfirst")
+            try await Self.waitUntil { script.calls.withLock { $0.count } == 1 }
+            // A slot is free, but one or two reads do not open it: they wait.
+            read("0xa")
+            try await Self.waitUntil { coalescer.waitingCount == 1 }
+            read("0xb")
+            try await Self.waitUntil { coalescer.waitingCount == 2 }
+            #expect(script.calls.withLock { $0.count } == 1 && coalescer.runningCount == 1)
+            // The third makes a batch: the second statement opens, carrying all three.
+            read("0xc")
+            try await Self.waitUntil { script.calls.withLock { $0.count } == 2 }
+            try await Self.waitUntil { coalescer.runningCount == 1 }
+            #expect(coalescer.waitingCount == 0)
+            // A lone read again waits, then rides on the first statement's hand-off.
+            read("0xd")
+            try await Self.waitUntil { coalescer.waitingCount == 1 }
+            #expect(script.calls.withLock { $0.count } == 2)
+            await script.release()
+            var answered: Set<String> = []
+            for try await (owner, rows) in group {
+                answered.insert(owner)
+                #expect(rows == [[.text(owner), .int(1)]], "\(owner)")
+            }
+            #expect(answered == ["0xfirst", "0xa", "0xb", "0xc", "0xd"])
+        }
+        #expect(script.calls.withLock { $0.map(\.owners) } == [["0xfirst"], ["0xa", "0xb", "0xc"], ["0xd"]])
+        #expect(coalescer.runningCount == 0 && coalescer.waitingCount == 0)
+        // Nothing running: a lone read goes at once.
+        #expect(try await coalescer.rows(chain: "dev", owner: "0xe", skillLimit: 1) == [[.text("0xe"), .int(1)]])
+        #expect(script.calls.withLock { $0.count } == 4)
+    }
+
+    /// A fetch whose calls wait while they carry a held owner, until that owner is released.
+    final class GatedFetch: Sendable {
+        let calls = Mutex<[Set<String>]>([])
+        let gates = Mutex<[String: CheckedContinuation<Void, Never>]>([:])
+        let held: Set<String>
+
+        init(holding held: Set<String>) { self.held = held }
+
+        func fetch(owners: [String], skillLimit: Int) async -> [String: [[StoreValue]]] {
+            calls.withLock { $0.append(Set(owners)) }
+            if let gate = owners.first(where: held.contains) {
+                await withCheckedContinuation { continuation in gates.withLock { $0[gate] = continuation } }
+            }
+            return Dictionary(uniqueKeysWithValues: owners.map { ($0, [[StoreValue.text($0), .int(Int64(skillLimit))]]) })
+        }
+
+        func release(_ owner: String) async throws {
+            try await ProfileCoalescingTests.waitUntil { gates.withLock { $0[owner] != nil } }
+            gates.withLock { $0.removeValue(forKey: owner) }?.resume()
+        }
+    }
+
+    @Test("a statement that ends beside a running one hands fewer than overlapAfter waiting reads to it instead of opening a statement for them")
+    func smallRemaindersWaitForTheOtherStatement() async throws {
+        let script = GatedFetch(holding: ["0xfirst", "0xa"])
+        let coalescer = ProfileReadCoalescer(maxRunning: 2, overlapAfter: 3) { _, owners, limit in await script.fetch(owners: owners, skillLimit: limit) }
+        try await withThrowingTaskGroup(of: (String, [[StoreValue]]).self) { group in
+            func read(_ owner: String) { group.addTask { (owner, try await coalescer.rows(chain: "dev", owner: owner, skillLimit: 1)) } }
+            read("0xfirst")
+            try await Self.waitUntil { script.calls.withLock { $0.count } == 1 }
+            for (index, owner) in ["0xa", "0xb", "0xc"].enumerated() {
+                read(owner)
+                try await Self.waitUntil { script.calls.withLock { $0.count } == 2 || coalescer.waitingCount == index + 1 }
+            }
+            try await Self.waitUntil { script.calls.withLock { $0.count } == 2 && coalescer.runningCount == 2 }
+            read("0xd")
+            try await Self.waitUntil { coalescer.waitingCount == 1 }
+            // The second statement ends: 0xd alone does not get a statement of its own while the first runs.
+            try await script.release("0xa")
+            try await Self.waitUntil { coalescer.runningCount == 1 }
+            #expect(coalescer.waitingCount == 1 && script.calls.withLock { $0.count } == 2)
+            // The first ends: it hands its slot to 0xd.
+            try await script.release("0xfirst")
+            var answered: Set<String> = []
+            for try await (owner, rows) in group {
+                answered.insert(owner)
+                #expect(rows == [[.text(owner), .int(1)]], "\(owner)")
+            }
+            #expect(answered == ["0xfirst", "0xa", "0xb", "0xc", "0xd"])
+        }
+        #expect(script.calls.withLock { $0 } == [["0xfirst"], ["0xa", "0xb", "0xc"], ["0xd"]])
+        #expect(coalescer.runningCount == 0 && coalescer.waitingCount == 0)
+    }
+
     @Test("a batch's error reaches exactly the reads in it; the slot is freed and later reads succeed")
     func errorsStayInTheirBatch() async throws {
         let script = ScriptedFetch(holdFirst: true)

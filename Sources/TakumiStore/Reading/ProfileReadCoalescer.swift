@@ -10,8 +10,10 @@ import Synchronization
 /// lookup. So at most `maxRunning` statements run at once; a read that
 /// arrives while they are all busy waits, and when one finishes, every read
 /// that waited meanwhile (up to `maxBatch`) goes out together as
-/// `owner = ANY($2)`. At low load nothing waits: a read finding a free slot
-/// runs at once, alone, so coalescing adds no latency when it cannot help.
+/// `owner = ANY($2)`. At low load nothing waits: a read that finds nothing
+/// running goes at once, alone, so coalescing adds no latency when it cannot
+/// help. Beside a running statement, a second one opens only for a batch
+/// (`overlapAfter` reads); fewer wait for the running one's hand-off.
 ///
 /// Each batch runs in the task of one of its own reads (the "leader", the
 /// first to arrive): no background task exists, and a batch's error reaches
@@ -48,12 +50,15 @@ final class ProfileReadCoalescer: Sendable {
 
     let maxRunning: Int
     let maxBatch: Int
+    /// How many reads open a statement beside a running one.
+    let overlapAfter: Int
     private let fetch: Fetch
     private let state = Mutex(State())
 
-    init(maxRunning: Int, maxBatch: Int = 64, fetch: @escaping Fetch) {
+    init(maxRunning: Int, maxBatch: Int = 64, overlapAfter: Int = 8, fetch: @escaping Fetch) {
         self.maxRunning = max(1, maxRunning)
         self.maxBatch = max(1, maxBatch)
+        self.overlapAfter = max(1, overlapAfter)
         self.fetch = fetch
     }
 
@@ -67,18 +72,15 @@ final class ProfileReadCoalescer: Sendable {
     /// The rows of ``ProfileQuery`` for one owner (empty: no such profile).
     func rows(chain: String, owner: String, skillLimit: Int) async throws -> Rows {
         let key = Key(chain: chain, owner: owner, skillLimit: skillLimit)
-        // A free slot: lead at once, without suspending (the common case at low load).
-        if takeSlot() { return try await lead(key, []) }
+        // A slot this read may take: lead at once, without suspending (the common case at low load).
+        if let others = state.withLock({ takeSlot(for: key, &$0) }) { return try await lead(key, others) }
         let turn: Turn = try await withCheckedThrowingContinuation { continuation in
-            let leads = state.withLock { state -> Bool in
-                if state.running < maxRunning {
-                    state.running += 1
-                    return true
-                }
+            let others = state.withLock { state -> [Waiter]? in
+                if let others = takeSlot(for: key, &state) { return others }
                 state.waiting.append(Waiter(key: key, continuation: continuation))
-                return false
+                return nil
             }
-            if leads { continuation.resume(returning: .lead(others: [])) }
+            if let others { continuation.resume(returning: .lead(others: others)) }
         }
         switch turn {
         case let .rows(rows):
@@ -88,12 +90,29 @@ final class ProfileReadCoalescer: Sendable {
         }
     }
 
-    private func takeSlot() -> Bool {
-        state.withLock { state in
-            guard state.running < maxRunning else { return false }
-            state.running += 1
-            return true
+    /// A free slot for `key`'s read, with the waiting reads that join it; nil: wait.
+    ///
+    /// With nothing running, a read goes at once. With a statement already
+    /// running, a second one opens only once `overlapAfter` reads (this one
+    /// included) would share it; fewer wait for the running statement's
+    /// hand-off. Measured under wrk (64 connections), a quarter of all
+    /// statements had carried a single read, each paying a whole round trip.
+    private func takeSlot(for key: Key, _ state: inout State) -> [Waiter]? {
+        guard state.running < maxRunning, state.running == 0 || state.waiting.count + 1 >= overlapAfter else { return nil }
+        state.running += 1
+        return Self.batch(joining: key, from: &state.waiting, maxBatch: maxBatch)
+    }
+
+    /// Removes and returns the waiting reads that can share `key`'s statement (up to `maxBatch` in all).
+    private static func batch(joining key: Key, from waiting: inout [Waiter], maxBatch: Int) -> [Waiter] {
+        var batch: [Waiter] = []
+        var rest: [Waiter] = []
+        for waiter in waiting {
+            let joins = batch.count + 1 < maxBatch && waiter.key.chain == key.chain && waiter.key.skillLimit == key.skillLimit
+            if joins { batch.append(waiter) } else { rest.append(waiter) }
         }
+        waiting = rest
+        return batch
     }
 
     /// Runs one batch: this read's and `others` (same chain and limit).
@@ -127,22 +146,17 @@ final class ProfileReadCoalescer: Sendable {
     }
 
     /// Frees this batch's slot, or gives it to the oldest waiting read along
-    /// with every waiting read it can share a statement with.
+    /// with every waiting read it can share a statement with. While another
+    /// statement runs, fewer than `overlapAfter` waiting reads are left to its
+    /// hand-off rather than sent as a small statement of their own.
     private func handOff() {
         let next = state.withLock { state -> (Waiter, [Waiter])? in
-            guard let leader = state.waiting.first else {
+            guard !state.waiting.isEmpty, state.running == 1 || state.waiting.count >= overlapAfter else {
                 state.running -= 1
                 return nil
             }
-            var batch: [Waiter] = []
-            var rest: [Waiter] = []
-            for waiter in state.waiting.dropFirst() {
-                let joins = batch.count + 1 < maxBatch
-                    && waiter.key.chain == leader.key.chain && waiter.key.skillLimit == leader.key.skillLimit
-                if joins { batch.append(waiter) } else { rest.append(waiter) }
-            }
-            state.waiting = rest
-            return (leader, batch)
+            let leader = state.waiting.removeFirst()
+            return (leader, Self.batch(joining: leader.key, from: &state.waiting, maxBatch: maxBatch))
         }
         if let (leader, others) = next { leader.continuation.resume(returning: .lead(others: others)) }
     }
