@@ -137,7 +137,7 @@ def main():
                 ceiling, ceiling_p99, _ = wrk(base + "/version", args.seconds)
                 rps, p99, errors = wrk(base + "/", args.seconds, script)
                 rounds.append((rps / ceiling, rps, p99, ceiling, ceiling_p99, errors))
-                print(f"api-bench: {mode} round {len(rounds)}: profiles {rps:.0f} req/s p99 {p99:.2f} ms, /version {ceiling:.0f} req/s, ratio {rps / ceiling:.2f}")
+                print(f"api-bench: {mode} round {len(rounds)}: profiles {rps:.0f} req/s p99 {p99:.2f} ms, /version {ceiling:.0f} req/s, ratio {rps / ceiling:.3f}")
             # Each figure's median over the rounds.
             median = lambda index: sorted(r[index] for r in rounds)[len(rounds) // 2]
             rps, p99, ceiling, ceiling_p99 = median(1), median(2), median(3), median(4)
@@ -150,12 +150,12 @@ def main():
 
     print("api-bench: wrk -t2 -c64, %d s each, median of %d rounds, %d random addresses" % (args.seconds, args.rounds, PROFILES))
     for mode, (rps, p99, ceiling, ceiling_p99, errors) in results.items():
-        print(f"  {mode:9}  profiles {rps:9.0f} req/s  p99 {p99:6.2f} ms   /version {ceiling:9.0f} req/s  p99 {ceiling_p99:6.2f} ms   ratio {ratios[mode]:.2f}"
+        print(f"  {mode:9}  profiles {rps:9.0f} req/s  p99 {p99:6.2f} ms   /version {ceiling:9.0f} req/s  p99 {ceiling_p99:6.2f} ms   ratio {ratios[mode]:.3f}"
               + (f"   NON-2xx: {errors}" if errors else ""))
     _, p99, _, _, errors = results["cache off"]
     ratio = ratios["cache off"]
     ok = ratio >= args.ratio_target and p99 < args.p99_target_ms and errors == 0
-    print(f"api-bench: {'PASS' if ok else 'FAIL'}: cache off ratio {ratio:.2f} (target >= {args.ratio_target}), p99 {p99:.2f} ms (target < {args.p99_target_ms} ms)")
+    print(f"api-bench: {'PASS' if ok else 'FAIL'}: cache off ratio {ratio:.3f} (target >= {args.ratio_target}), p99 {p99:.2f} ms (target < {args.p99_target_ms} ms)")
     psql(args.database, "-c", "DROP DATABASE IF EXISTS takumi_api_bench")
     sys.exit(0 if ok else 1)
 
