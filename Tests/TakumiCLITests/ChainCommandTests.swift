@@ -178,6 +178,41 @@ struct ChainCommandTests {
         await processes.killAll()
     }
 
+    @Test("logs --follow notices a reorg: it names the replaced blocks and prints the new fork's logs")
+    func followSeesReorgs() async throws {
+        let processes = TakumiProcesses()
+        do { try await TestChain.with(deploy: true) { chain in
+            let head = try await chain.client.blockNumber()
+            let folder = try Takumi.temporaryFolder()
+            let follow = try processes.launch(
+                ["chain", "logs", "--from-block", String(head + 1), "--follow", "--json", "--poll-interval", "100"],
+                settings: try Self.settings(chain), folder: folder, logName: "follow.log"
+            )
+            try await Task.sleep(for: .seconds(1))
+            let fork = try await chain.snapshot()
+            let (_, oldSkill) = try await Self.addMember(chain, skill: "Brazing")
+            _ = try await Self.waitForLine(in: follow, containing: oldSkill.hex)
+            // The same heights again, with other transactions: blocks head+1 and head+2 are replaced.
+            #expect(try await chain.revert(to: fork))
+            let (_, newSkill) = try await Self.addMember(chain, skill: "Forging")
+            #expect(try await chain.client.blockNumber() == head + 2)
+            let warning = try await Self.waitForLine(in: follow, containing: "chain reorganised")
+            #expect(warning.contains("blocks \(head + 1)…"), "\(warning)")
+            let line = try await Self.waitForLine(in: follow, containing: newSkill.hex)
+            #expect(line.contains("\"event\":\"SkillAdded\"") && line.contains("Forging"), "\(line)")
+            // The new fork's profile is printed again (block head+1), after the warning.
+            let output = follow.output
+            let afterWarning = try #require(output.range(of: "chain reorganised")).upperBound
+            #expect(output[afterWarning...].contains("\"event\":\"ProfileCreated\""), "\(follow.outputTail())")
+            #expect(output.components(separatedBy: "chain reorganised").count == 2, "one warning: \(follow.outputTail())")
+            _ = try await follow.stop()
+        } } catch {
+            await processes.killAll()
+            throw error
+        }
+        await processes.killAll()
+    }
+
     @Test("logs --follow survives the first RPC URL dying: it fails over to the next and keeps printing")
     func followFailsOver() async throws {
         let processes = TakumiProcesses()

@@ -151,23 +151,36 @@ public struct ChainReader: Sendable {
     /// Endpoint trouble is survived: the pool fails over; when every endpoint
     /// is down, `warn` says so once per outage and polling goes on with backoff.
     /// Only an answer that would be the same everywhere (bad params) ends it.
+    ///
+    /// Reorgs: each poll remembers the head it saw. When a remembered
+    /// head is no longer on the chain, `warn` names the replaced blocks (their
+    /// logs, already printed, are void) and the new fork's logs are printed
+    /// from the fork point on. A head below one already read (a lagging
+    /// endpoint after failover, or a shorter fork) is waited out, not re-read.
     public func follow(
         _ query: LogQuery, pollInterval: Duration = .milliseconds(500),
         emit: @Sendable (ChainLog) -> Void, warn: @Sendable (String) -> Void
     ) async throws(OperationsError) {
         var next = query.fromBlock
+        var readHeads = ReadHeads()
         var failing = false
         var backoff = pollInterval
         while !Task.isCancelled {
-            do {
-                let head = try await client.blockNumber()
-                if head >= next {
-                    let logs = try await client.logs(addresses: query.addresses, from: next, to: head, topics: query.topics)
+            do throws(RPCError) {
+                guard let head = try await client.block(.latest) else { throw RPCError.unexpectedResult(method: "eth_getBlockByNumber", reason: "no latest block") }
+                if let fork = try await readHeads.forkPoint(below: head, client: client) {
+                    let replaced = readHeads.forget(above: fork)
+                    warn("chain reorganised: blocks \(fork + 1)…\(replaced) were replaced (their logs above are void); printing the new fork's logs from block \(fork + 1)")
+                    next = fork + 1
+                }
+                if head.number >= next {
+                    let logs = try await client.logs(addresses: query.addresses, from: next, to: head.number, topics: query.topics)
                     for log in logs.sorted(by: { ($0.blockNumber, $0.logIndex) < ($1.blockNumber, $1.logIndex) }) {
                         emit(ChainLog(log, known: known))
                     }
-                    next = head + 1
+                    next = head.number + 1
                 }
+                readHeads.remember(head)
                 if failing {
                     failing = false
                     warn("RPC answering again; following from block \(next)")
@@ -182,6 +195,45 @@ public struct ChainReader: Sendable {
                 backoff = min(backoff * 2, .seconds(10))
             }
             do { try await Task.sleep(for: failing ? backoff : pollInterval) } catch { return }
+        }
+    }
+
+    /// The heads `follow` has seen, oldest first, each above the one before
+    /// (the last 256 polls that found the chain higher than before).
+    struct ReadHeads {
+        static let capacity = 256
+        private(set) var heads: [(number: UInt64, hash: Bytes32)] = []
+
+        /// Remembers `block` if it is above every head remembered so far.
+        mutating func remember(_ block: RPCBlock) {
+            guard heads.last.map({ block.number > $0.number }) ?? true else { return }
+            heads.append((block.number, block.hash))
+            if heads.count > Self.capacity { heads.removeFirst(heads.count - Self.capacity) }
+        }
+
+        /// Drops the heads above `fork`; returns the highest one dropped.
+        mutating func forget(above fork: UInt64) -> UInt64 {
+            let highest = heads.last?.number ?? fork
+            heads.removeAll { $0.number > fork }
+            return highest
+        }
+
+        /// nil while the newest remembered head at or below `head` is still on
+        /// the chain; else the newest remembered head that is (the blocks above
+        /// it were replaced), or the block before the oldest remembered one
+        /// when none is (a reorg deeper than the memory).
+        func forkPoint(below head: RPCBlock, client: EthereumClient) async throws(RPCError) -> UInt64? {
+            let reached = heads.filter { $0.number <= head.number }
+            guard let newest = reached.last, !(try await Self.onChain(newest, head: head, client: client)) else { return nil }
+            for remembered in reached.dropLast().reversed() where try await Self.onChain(remembered, head: head, client: client) {
+                return remembered.number
+            }
+            return max(heads.first?.number ?? 1, 1) - 1
+        }
+
+        private static func onChain(_ remembered: (number: UInt64, hash: Bytes32), head: RPCBlock, client: EthereumClient) async throws(RPCError) -> Bool {
+            if remembered.number == head.number { return remembered.hash == head.hash }
+            return try await client.block(.number(remembered.number))?.hash == remembered.hash
         }
     }
 

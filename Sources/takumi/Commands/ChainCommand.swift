@@ -93,7 +93,9 @@ struct ChainCommand: AsyncParsableCommand {
             abstract: "Logs of the deployment's contracts, Takumi events decoded, others raw (cast logs).",
             discussion: """
             --follow keeps printing the logs of new blocks until interrupted; with several \
-            RPC_URL_<NETWORK> URLs it fails over like the indexer. --json prints one JSON object per line.
+            RPC_URL_<NETWORK> URLs it fails over like the indexer. After a reorg it warns on stderr which \
+            blocks were replaced (their logs already printed are void) and prints the new fork's logs. \
+            --json prints one JSON object per line.
             """
         )
         @OptionGroup var network: NetworkOptions
