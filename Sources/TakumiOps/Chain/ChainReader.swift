@@ -170,8 +170,11 @@ public struct ChainReader: Sendable {
                 guard let head = try await client.block(.latest) else { throw RPCError.unexpectedResult(method: "eth_getBlockByNumber", reason: "no latest block") }
                 if let fork = try await readHeads.forkPoint(below: head, client: client) {
                     let replaced = readHeads.forget(above: fork)
-                    warn("chain reorganised: blocks \(fork + 1)…\(replaced) were replaced (their logs above are void); printing the new fork's logs from block \(fork + 1)")
-                    next = fork + 1
+                    next = max(fork + 1, query.fromBlock)
+                    // Blocks below the range were never printed: nothing to void there.
+                    if replaced >= next {
+                        warn("chain reorganised: blocks \(next)…\(replaced) were replaced (their logs above are void); printing the new fork's logs from block \(next)")
+                    }
                 }
                 if head.number >= next {
                     let logs = try await client.logs(addresses: query.addresses, from: next, to: head.number, topics: query.topics)
