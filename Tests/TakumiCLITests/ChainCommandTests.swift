@@ -228,7 +228,7 @@ struct ChainCommandTests {
             try await Task.sleep(for: .seconds(1))
             let (member, first) = try await Self.addMember(chain, skill: "Soldering")
             _ = try await Self.waitForLine(in: follow, containing: first.hex)
-            let before = try await primary.requestCounts()["eth_blockNumber"] ?? 0
+            let before = try await primary.requestCounts()["eth_getBlockByNumber"] ?? 0
             #expect(before > 0, "the first URL served the polls while it was up")
 
             primary.stop()
