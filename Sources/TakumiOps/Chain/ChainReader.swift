@@ -162,14 +162,14 @@ public struct ChainReader: Sendable {
         emit: @Sendable (ChainLog) -> Void, warn: @Sendable (String) -> Void
     ) async throws(OperationsError) {
         var next = query.fromBlock
-        var readHeads = ReadHeads()
+        var seenHeads = SeenHeads()
         var failing = false
         var backoff = pollInterval
         while !Task.isCancelled {
             do throws(RPCError) {
                 guard let head = try await client.block(.latest) else { throw RPCError.unexpectedResult(method: "eth_getBlockByNumber", reason: "no latest block") }
-                if let fork = try await readHeads.forkPoint(below: head, client: client) {
-                    let replaced = readHeads.forget(above: fork)
+                if let fork = try await seenHeads.forkPoint(below: head, client: client) {
+                    let replaced = seenHeads.forget(above: fork)
                     next = max(fork + 1, query.fromBlock)
                     // Blocks below the range were never printed: nothing to void there.
                     if replaced >= next {
@@ -183,7 +183,7 @@ public struct ChainReader: Sendable {
                     }
                     next = head.number + 1
                 }
-                readHeads.remember(head)
+                seenHeads.remember(head)
                 if failing {
                     failing = false
                     warn("RPC answering again; following from block \(next)")
@@ -203,7 +203,7 @@ public struct ChainReader: Sendable {
 
     /// The heads `follow` has seen, oldest first, each above the one before
     /// (the last 256 polls that found the chain higher than before).
-    struct ReadHeads {
+    struct SeenHeads {
         static let capacity = 256
         private(set) var heads: [(number: UInt64, hash: Bytes32)] = []
 
