@@ -151,25 +151,20 @@ struct ChainCommandTests {
         }
     }
 
-    @Test("logs --follow prints the events of blocks mined after it started")
-    func followSeesNewBlocks() async throws {
+    /// `takumi chain logs --from-block <head+1> --follow --json` on a fresh dev chain,
+    /// given a second to start polling (so what `body` mines comes after it
+    /// started); every process is killed however the test ends.
+    static func following(_ body: @Sendable (_ chain: TestChain, _ follow: TakumiProcess, _ head: UInt64) async throws -> Void) async throws {
         let processes = TakumiProcesses()
         do { try await TestChain.with(deploy: true) { chain in
             let head = try await chain.client.blockNumber()
-            let folder = try Takumi.temporaryFolder()
             let follow = try processes.launch(
                 ["chain", "logs", "--from-block", String(head + 1), "--follow", "--json", "--poll-interval", "100"],
-                settings: try Self.settings(chain), folder: folder, logName: "follow.log"
+                settings: try Self.settings(chain), folder: try Takumi.temporaryFolder(), logName: "follow.log"
             )
-            // Give it time to start polling, so the block is mined after it started.
             try await Task.sleep(for: .seconds(1))
             #expect(follow.isRunning, "\(follow.outputTail())")
-            let (_, skillTx) = try await Self.addMember(chain, skill: "Brazing")
-            let line = try await Self.waitForLine(in: follow, containing: skillTx.hex)
-            #expect(line.contains("\"event\":\"SkillAdded\""), "\(line)")
-            #expect(follow.output.contains("\"event\":\"ProfileCreated\""))
-            // Nothing from before --from-block.
-            #expect(!follow.output.contains("\"event\":\"RoleGranted\""))
+            try await body(chain, follow, head)
             _ = try await follow.stop()
         } } catch {
             await processes.killAll()
@@ -178,17 +173,21 @@ struct ChainCommandTests {
         await processes.killAll()
     }
 
+    @Test("logs --follow prints the events of blocks mined after it started")
+    func followSeesNewBlocks() async throws {
+        try await Self.following { chain, follow, _ in
+            let (_, skillTx) = try await Self.addMember(chain, skill: "Brazing")
+            let line = try await Self.waitForLine(in: follow, containing: skillTx.hex)
+            #expect(line.contains("\"event\":\"SkillAdded\""), "\(line)")
+            #expect(follow.output.contains("\"event\":\"ProfileCreated\""))
+            // Nothing from before --from-block.
+            #expect(!follow.output.contains("\"event\":\"RoleGranted\""))
+        }
+    }
+
     @Test("logs --follow notices a reorg: it names the replaced blocks and prints the new fork's logs")
     func followSeesReorgs() async throws {
-        let processes = TakumiProcesses()
-        do { try await TestChain.with(deploy: true) { chain in
-            let head = try await chain.client.blockNumber()
-            let folder = try Takumi.temporaryFolder()
-            let follow = try processes.launch(
-                ["chain", "logs", "--from-block", String(head + 1), "--follow", "--json", "--poll-interval", "100"],
-                settings: try Self.settings(chain), folder: folder, logName: "follow.log"
-            )
-            try await Task.sleep(for: .seconds(1))
+        try await Self.following { chain, follow, head in
             let fork = try await chain.snapshot()
             let (_, oldSkill) = try await Self.addMember(chain, skill: "Brazing")
             _ = try await Self.waitForLine(in: follow, containing: oldSkill.hex)
@@ -205,12 +204,7 @@ struct ChainCommandTests {
             let afterWarning = try #require(output.range(of: "chain reorganised")).upperBound
             #expect(output[afterWarning...].contains("\"event\":\"ProfileCreated\""), "\(follow.outputTail())")
             #expect(output.components(separatedBy: "chain reorganised").count == 2, "one warning: \(follow.outputTail())")
-            _ = try await follow.stop()
-        } } catch {
-            await processes.killAll()
-            throw error
         }
-        await processes.killAll()
     }
 
     @Test("logs --follow survives the first RPC URL dying: it fails over to the next and keeps printing")
