@@ -154,7 +154,7 @@ enum IndexerProcess {
         }
         environment["DEPLOYMENT_FILE"] = try #require(chain.manifestURL).path
         environment["RPC_URL_DEV"] = chain.rpcURL
-        environment["LOG_LEVEL"] = "info"
+        environment["LOG_LEVEL"] = "debug"
         environment.merge(database) { _, new in new }
         return environment
     }
@@ -217,13 +217,26 @@ enum IndexerProcess {
 
     /// Polls `indexer_state` until the checkpoint reaches `block` (at most 120 s).
     static func waitForCheckpoint(_ reader: DatabaseReader, atLeast block: UInt64, indexer: ChildProcess) async throws {
+        var seen = "nothing read yet"
         for _ in 0..<600 {
             // The database may be down or not yet migrated: keep polling.
-            if let checkpoint = try? await checkpoint(reader), checkpoint >= block { return }
+            do {
+                let checkpoint = try await checkpoint(reader)
+                if let checkpoint, checkpoint >= block { return }
+                seen = "checkpoint \(checkpoint.map(String.init) ?? "NULL")"
+            } catch {
+                seen = "read failed: \(error)"
+            }
             guard indexer.isRunning else { throw ReaderError("takumi exited: \(indexer.logTail())") }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw ReaderError("the checkpoint did not reach \(block) within 120 s: \(indexer.logTail())")
+        // What the process was doing: its recent log (process tests run it at
+        // LOG_LEVEL=debug: every batch and pool connection is there) and its threads.
+        throw ReaderError("""
+            the checkpoint did not reach \(block) within 120 s (last poll: \(seen))
+            threads: \(indexer.threadStacks() ?? "gdb not available")
+            log: \(indexer.logTail(6_000))
+            """)
     }
 }
 

@@ -568,7 +568,10 @@ struct AuthRig: Sendable {
     func signIn(_ client: any TestClientProtocol, keys: [PrivateKey]) async throws -> [Session] {
         var requests: [[String: Any]] = []
         for key in keys {
-            let nonce = try await call(client, .get, "/api/v1/auth/nonce").json["nonce"] as? String ?? ""
+            let answer = try await call(client, .get, "/api/v1/auth/nonce")
+            guard answer.status == .ok, let nonce = answer.json["nonce"] as? String else {
+                throw ServerTestError("no nonce for the sign-in: \(answer.status) \(answer.text)")
+            }
             requests.append(Self.request(key: key, nonce: nonce, issuedAt: RFC3339Timestamp(Date()).text))
         }
         var sessions: [Session] = []

@@ -71,4 +71,24 @@ public final class ChildProcess: @unchecked Sendable {
     public func logTail(_ characters: Int = 1500) -> String {
         String(((try? String(contentsOf: log, encoding: .utf8)) ?? "").suffix(characters))
     }
+
+    /// Every thread's innermost frames, by gdb, for a test that found the
+    /// process stuck: whether its threads are blocked, spinning, or all idle
+    /// (then a task awaits something that never comes). Nil without gdb.
+    public func threadStacks(frames: Int = 10) -> String? {
+        guard process.isRunning,
+              let gdb = ["/usr/bin/gdb", "/usr/local/bin/gdb"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else { return nil }
+        let debugger = Process()
+        debugger.executableURL = URL(fileURLWithPath: gdb)
+        debugger.arguments = ["-p", "\(pid)", "-batch", "-nx", "-ex", "set pagination off", "-ex", "thread apply all bt \(frames)"]
+        let output = Pipe()
+        debugger.standardOutput = output
+        debugger.standardError = output
+        debugger.standardInput = FileHandle.nullDevice
+        do { try debugger.run() } catch { return nil }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        debugger.waitUntilExit()
+        return text.split(separator: "\n").filter { $0.hasPrefix("#") || $0.hasPrefix("Thread ") }.joined(separator: "\n")
+    }
 }

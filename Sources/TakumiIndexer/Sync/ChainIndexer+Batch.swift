@@ -78,6 +78,10 @@ extension ChainIndexer {
 
         try await write(batch, checkpoint: checkpoint, finalized: finalized, lease: lease)
         noteSynced(to, head: head)
+        logger.debug("batch committed", metadata: [
+            "from": "\(batch.from)", "to": "\(to)", "head": "\(head)", "events": "\(batch.logs.count)",
+            "seconds": "\((ContinuousClock.now - started).seconds)",
+        ])
         adaptBatch(logs: batch.logs.count, seconds: (ContinuousClock.now - started).seconds)
         // Before marking the head reached: the batch that first reaches it is still history.
         await inspect(batch, head: head)
