@@ -1,13 +1,14 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `takumi` executable as an operator would and checks its
 /// output and exit codes (0 ok, 1 failed, 2 bad input, 3 not built yet).
 @Suite("takumi command line")
 struct CLITests {
     @Test("--help lists every command group")
-    func helpListsGroups() throws {
-        let result = try Takumi.run(["--help"])
+    func helpListsGroups() async throws {
+        let result = try await Takumi.run(["--help"])
         #expect(result.status == 0)
         for group in ["serve", "indexer", "db", "contracts", "multisig", "chain", "eth", "incident", "alerts", "drill", "config", "version"] {
             #expect(result.output.contains("\n  \(group) "), "missing group \(group)")
@@ -15,26 +16,26 @@ struct CLITests {
     }
 
     @Test("version prints the version and the git commit")
-    func version() throws {
-        let result = try Takumi.run(["version"], environment: ["TAKUMI_COMMIT": "0123456789abcdef0123456789abcdef01234567"])
+    func version() async throws {
+        let result = try await Takumi.run(["version"], environment: ["TAKUMI_COMMIT": "0123456789abcdef0123456789abcdef01234567"])
         #expect(result.status == 0)
         #expect(result.output == "takumi 0.1.0 (commit 0123456789abcdef0123456789abcdef01234567)\n")
     }
 
     @Test("unknown commands and options are usage errors: exit 2")
     func usageErrorsExitTwo() throws {
-        #expect(try Takumi.run(["frobnicate"]).status == 2)
-        #expect(try Takumi.run(["version", "--nope"]).status == 2)
+        #expect(try await Takumi.run(["frobnicate"]).status == 2)
+        #expect(try await Takumi.run(["version", "--nope"]).status == 2)
     }
 
     @Test("config check prints every setting with its source, secrets masked")
-    func configCheck() throws {
+    func configCheck() async throws {
         let folder = try Takumi.temporaryFolder()
         let envFile = folder.appendingPathComponent(".env")
         let key = "0x" + String(repeating: "5e", count: 32)
         try "PORT=4001\nJWT_SECRET=\(String(repeating: "s", count: 40))\nRPC_URL_SEPOLIA=https://a.example/v2/PROVIDERTOKEN\n"
             .write(to: envFile, atomically: true, encoding: .utf8)
-        let result = try Takumi.run(["config", "check", "--env-file", envFile.path], environment: ["EMERGENCY_ADMIN_KEY": key, "CHAIN": "sepolia"])
+        let result = try await Takumi.run(["config", "check", "--env-file", envFile.path], environment: ["EMERGENCY_ADMIN_KEY": key, "CHAIN": "sepolia"])
         #expect(result.status == 0, "\(result.error)")
         let lines = result.output.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("PORT ") && $0.contains("4001") && $0.contains("[\(envFile.path):1]") })
@@ -48,20 +49,20 @@ struct CLITests {
     }
 
     @Test("config check with an invalid value exits 2 naming the setting")
-    func configCheckInvalid() throws {
+    func configCheckInvalid() async throws {
         let folder = try Takumi.temporaryFolder()
         let envFile = folder.appendingPathComponent(".env")
         try "REDIS_URL=localhost:6379\n".write(to: envFile, atomically: true, encoding: .utf8)
-        let result = try Takumi.run(["config", "check", "--env-file", envFile.path])
+        let result = try await Takumi.run(["config", "check", "--env-file", envFile.path])
         #expect(result.status == 2)
         #expect(result.error.contains("invalid REDIS_URL"))
         #expect(result.error.contains("\(envFile.path):1"))
     }
 
     @Test("db migrate on SQLite; LOG_FORMAT=json logs one JSON object per line")
-    func jsonLogs() throws {
+    func jsonLogs() async throws {
         let folder = try Takumi.temporaryFolder()
-        let result = try Takumi.run(["db", "migrate"], environment: [
+        let result = try await Takumi.run(["db", "migrate"], environment: [
             "SQLITE_PATH": folder.appendingPathComponent("t.sqlite").path, "LOG_FORMAT": "json",
         ])
         #expect(result.status == 0, "\(result.error)")
@@ -75,8 +76,8 @@ struct CLITests {
     }
 
     @Test("a group that is not built yet says so and exits 3", arguments: ["incident", "alerts", "drill"])
-    func notBuiltGroups(group: String) throws {
-        let result = try Takumi.run([group, "open"])
+    func notBuiltGroups(group: String) async throws {
+        let result = try await Takumi.run([group, "open"])
         #expect(result.status == 3)
         #expect(result.error.contains("not built yet"))
     }
@@ -95,23 +96,12 @@ enum Takumi {
     }
 
     /// `folder` is the working directory (default: a new empty one).
-    static func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+    static func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil) async throws -> Result {
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RPC_URL_") }
         for key in ["PORT", "CHAIN", "DATABASE_URL", "REDIS_URL", "EMERGENCY_ADMIN_KEY", "JWT_SECRET"] { env[key] = nil }
         env.merge(environment) { _, new in new }
-        process.environment = env
-        process.currentDirectoryURL = try folder ?? temporaryFolder()
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), error: String(decoding: error, as: UTF8.self))
+        let outcome = try await ChildProcess.runToEnd(executable.path, arguments, in: try folder ?? temporaryFolder(), environment: env)
+        return Result(status: outcome.status, output: outcome.output, error: outcome.error)
     }
 
     static func temporaryFolder() throws -> URL {

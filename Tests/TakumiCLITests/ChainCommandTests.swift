@@ -42,21 +42,21 @@ struct ChainCommandTests {
             let (member, skillTx) = try await Self.addMember(chain, skill: "TIG \"welding\", steel")
 
             // call: the runbook's `cast call $PROXY "version()"`, by address and by manifest name.
-            let version = try Takumi.run(["chain", "call", profile.checksummed, "version()(string)"], environment: env)
+            let version = try await Takumi.run(["chain", "call", profile.checksummed, "version()(string)"], environment: env)
             #expect(version.status == 0, "\(version.error)")
             #expect(version.output == "1.0.0\n")
-            #expect(try Takumi.run(["chain", "call", "SkillProfile", "version()(string)"], environment: env).output == "1.0.0\n")
+            #expect(try await Takumi.run(["chain", "call", "SkillProfile", "version()(string)"], environment: env).output == "1.0.0\n")
 
             // Differential: the same calls through web3.py, rendered as takumi renders values.
-            let skill = try Takumi.run(["chain", "call", "SkillProfile", "getSkill(uint256)(\(Self.skillTuple))", "1", "--json"], environment: env)
+            let skill = try await Takumi.run(["chain", "call", "SkillProfile", "getSkill(uint256)(\(Self.skillTuple))", "1", "--json"], environment: env)
             #expect(skill.status == 0, "\(skill.error)")
-            let owners = try Takumi.run(["chain", "call", "TakumiMultisig", "getOwners()(address[])"], environment: env)
-            let hasRole = try Takumi.run([
+            let owners = try await Takumi.run(["chain", "call", "TakumiMultisig", "getOwners()(address[])"], environment: env)
+            let hasRole = try await Takumi.run([
                 "chain", "call", "SkillProfile", "hasRole(bytes32,address)(bool)",
                 Keccak256.hash(Array("PAUSER_ROLE".utf8)).hex, manifest.accounts.guardian.lowercased,
             ], environment: env)
-            let balance = try Takumi.run(["chain", "balance", member.checksummed], environment: env)
-            let oracle = try Web3Oracle.run(chain.rpcURL, [
+            let balance = try await Takumi.run(["chain", "balance", member.checksummed], environment: env)
+            let oracle = try await Web3Oracle.run(chain.rpcURL, [
                 "version", profile.checksummed, "getSkill", profile.checksummed, "getOwners", manifest.multisig.address.checksummed,
                 "hasPauser", profile.checksummed, manifest.accounts.guardian.checksummed, "balance", member.checksummed,
             ])
@@ -67,20 +67,20 @@ struct ChainCommandTests {
             let wei = try #require(oracle["balance"])
             #expect(balance.output.hasPrefix("\(wei) wei ("), "\(balance.output)")
             // Without return types the raw return data is printed, as cast does.
-            let raw = try Takumi.run(["chain", "call", "SkillProfile", "hasRole(bytes32,address)", "0x" + String(repeating: "0", count: 64), member.lowercased], environment: env)
+            let raw = try await Takumi.run(["chain", "call", "SkillProfile", "hasRole(bytes32,address)", "0x" + String(repeating: "0", count: 64), member.lowercased], environment: env)
             #expect(raw.output == "0x" + String(repeating: "0", count: 64) + "\n")
-            let ether = try Takumi.run(["chain", "balance", "TakumiMultisig", "--json"], environment: env)
+            let ether = try await Takumi.run(["chain", "balance", "TakumiMultisig", "--json"], environment: env)
             let etherJSON = try #require(try JSONSerialization.jsonObject(with: Data(ether.output.utf8)) as? [String: String])
             #expect(etherJSON["wei"] == "0" && etherJSON["ether"] == "0" && etherJSON["address"] == manifest.multisig.address.checksummed)
 
             // receipt: status, block, gas, decoded event.
-            let receipt = try Takumi.run(["chain", "receipt", skillTx.hex], environment: env)
+            let receipt = try await Takumi.run(["chain", "receipt", skillTx.hex], environment: env)
             #expect(receipt.status == 0, "\(receipt.error)")
             #expect(receipt.output.contains("status            success"))
             #expect(receipt.output.contains("SkillProfile.SkillAdded(skillId=1, owner=\(member.checksummed), name=\"TIG \\\"welding\\\", steel\", category=\"crafts\")"))
 
             // logs: decoded Takumi events, JSON lines, --event filter.
-            let logs = try Takumi.run(["chain", "logs", "--from-block", "0", "--event", "SkillAdded", "--json"], environment: env)
+            let logs = try await Takumi.run(["chain", "logs", "--from-block", "0", "--event", "SkillAdded", "--json"], environment: env)
             #expect(logs.status == 0, "\(logs.error)")
             let lines = logs.output.split(separator: "\n")
             #expect(lines.count == 1)
@@ -88,26 +88,26 @@ struct ChainCommandTests {
             #expect(event["event"] as? String == "SkillAdded" && event["contract"] as? String == "SkillProfile")
             #expect(event["transactionHash"] as? String == skillTx.hex)
             #expect((event["args"] as? [String: String])?["name"] == "TIG \"welding\", steel")
-            let all = try Takumi.run(["chain", "logs", "--from-block", "0"], environment: env)
+            let all = try await Takumi.run(["chain", "logs", "--from-block", "0"], environment: env)
             #expect(all.output.contains("TakumiMultisig.ThresholdChanged(threshold=2)"))
             #expect(all.output.contains("RoleGranted(role=PAUSER_ROLE, account=\(manifest.accounts.guardian.checksummed)"))
 
             // A transaction the contract refuses: pause() from an account without PAUSER_ROLE.
             let refused = try await chain.send(from: TestChain.devKeys[7], to: profile, data: Self.calldata("pause()"), gasLimit: 200_000)
             #expect(!refused.succeeded)
-            let tx = try Takumi.run(["chain", "tx", refused.transactionHash.hex], environment: env)
+            let tx = try await Takumi.run(["chain", "tx", refused.transactionHash.hex], environment: env)
             #expect(tx.status == 0, "\(tx.error)")
             #expect(tx.output.contains("input             pause()"))
             #expect(tx.output.contains("status            reverted"))
             #expect(tx.output.contains("revert reason     reverted: access_control: account is missing role"), "\(tx.output)")
             #expect(tx.output.contains("call trace (debug_traceTransaction, callTracer):"))
             #expect(tx.output.contains("DELEGATECALL \(profile.checksummed) (SkillProfile) -> \(manifest.contracts["SkillProfile"]?.implementation.checksummed ?? "?") (SkillProfile implementation) pause()"))
-            let txJSON = try Takumi.run(["chain", "tx", refused.transactionHash.hex, "--json"], environment: env)
+            let txJSON = try await Takumi.run(["chain", "tx", refused.transactionHash.hex, "--json"], environment: env)
             let report = try #require(try JSONSerialization.jsonObject(with: Data(txJSON.output.utf8)) as? [String: Any])
             #expect(report["status"] as? String == "reverted")
             #expect(report["revertReason"] as? String == "reverted: access_control: account is missing role")
             // The same refusal as an eth_call: exit 1 with the reason.
-            let call = try Takumi.run(["chain", "call", "SkillProfile", "pause()", "--from", TestChain.devKeys[7].address.checksummed], environment: env)
+            let call = try await Takumi.run(["chain", "call", "SkillProfile", "pause()", "--from", TestChain.devKeys[7].address.checksummed], environment: env)
             #expect(call.status == 1)
             #expect(call.error.contains("reverted: access_control: account is missing role"))
 
@@ -115,36 +115,36 @@ struct ChainCommandTests {
             let proxy = try await FaultProxy.start(upstream: chain.rpcURL)
             defer { proxy.stop() }
             try await proxy.inject(["mode": "nomethod", "methods": ["debug_traceTransaction"]])
-            let untraced = try Takumi.run(["chain", "tx", refused.transactionHash.hex], environment: Self.settings(chain, rpc: proxy.url))
+            let untraced = try await Takumi.run(["chain", "tx", refused.transactionHash.hex], environment: Self.settings(chain, rpc: proxy.url))
             #expect(untraced.status == 0, "\(untraced.error)")
             #expect(untraced.output.contains("revert reason     reverted: access_control: account is missing role"))
             #expect(untraced.output.contains("call trace        not available: \(proxy.url) does not support debug_traceTransaction"), "\(untraced.output)")
 
             // Bad input: exit 2, one line naming what is wrong; nothing sent.
-            let badAddress = try Takumi.run(["chain", "call", "0x1234", "version()(string)"], environment: env)
+            let badAddress = try await Takumi.run(["chain", "call", "0x1234", "version()(string)"], environment: env)
             #expect(badAddress.status == 2 && badAddress.error.contains("'0x1234' is not an address"))
-            let badChecksum = try Takumi.run(["chain", "balance", "0x5fC8d32690cc91D4c39d9d3abcBD16989F875707"], environment: env)
+            let badChecksum = try await Takumi.run(["chain", "balance", "0x5fC8d32690cc91D4c39d9d3abcBD16989F875707"], environment: env)
             #expect(badChecksum.status == 2, "a wrong EIP-55 checksum is refused")
-            let badSignature = try Takumi.run(["chain", "call", "SkillProfile", "version(()(string)"], environment: env)
+            let badSignature = try await Takumi.run(["chain", "call", "SkillProfile", "version(()(string)"], environment: env)
             #expect(badSignature.status == 2 && badSignature.error.contains("is not a function signature"))
-            let arity = try Takumi.run(["chain", "call", "SkillProfile", "getSkill(uint256)(uint256)"], environment: env)
+            let arity = try await Takumi.run(["chain", "call", "SkillProfile", "getSkill(uint256)(uint256)"], environment: env)
             #expect(arity.status == 2 && arity.error.contains("getSkill(uint256) takes 1 argument, got 0"))
-            let badArgument = try Takumi.run(["chain", "call", "SkillProfile", "getSkill(uint256)(uint256)", "-3"], environment: env)
+            let badArgument = try await Takumi.run(["chain", "call", "SkillProfile", "getSkill(uint256)(uint256)", "-3"], environment: env)
             #expect(badArgument.status == 2 && badArgument.error.contains("is not a uint256"))
-            let badHash = try Takumi.run(["chain", "receipt", "0x1234"], environment: env)
+            let badHash = try await Takumi.run(["chain", "receipt", "0x1234"], environment: env)
             #expect(badHash.status == 2 && badHash.error.contains("is not a transaction hash"))
-            let badEvent = try Takumi.run(["chain", "logs", "--from-block", "0", "--event", "Nope"], environment: env)
+            let badEvent = try await Takumi.run(["chain", "logs", "--from-block", "0", "--event", "Nope"], environment: env)
             #expect(badEvent.status == 2 && badEvent.error.contains("is not a Takumi event"))
 
             // Not found: exit 1, said plainly.
             let unknown = "0x" + String(repeating: "ab", count: 32)
-            let missing = try Takumi.run(["chain", "receipt", unknown], environment: env)
+            let missing = try await Takumi.run(["chain", "receipt", unknown], environment: env)
             #expect(missing.status == 1 && missing.error == "takumi: transaction \(unknown) not found on this network\n")
 
             // Unreachable RPC: exit 1 naming the endpoint, never its credentials.
             var dead = env
             dead["RPC_URL_DEV"] = "http://operator:s3cret@127.0.0.1:1/v2/APIKEY123"
-            let unreachable = try Takumi.run(["chain", "balance", member.checksummed], environment: dead)
+            let unreachable = try await Takumi.run(["chain", "balance", member.checksummed], environment: dead)
             #expect(unreachable.status == 1)
             #expect(unreachable.error.contains("RPC unreachable") && unreachable.error.contains("http://127.0.0.1:1"), "\(unreachable.error)")
             #expect(!unreachable.error.contains("s3cret") && !unreachable.error.contains("APIKEY123") && !unreachable.output.contains("APIKEY123"))
@@ -292,19 +292,10 @@ while a:
 print(json.dumps(results))
 """#
 
-    static func run(_ rpcURL: String, _ arguments: [String]) throws -> [String: String] {
-        let process = Process()
-        process.executableURL = TestChain.python
-        process.arguments = ["-c", script, rpcURL] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let results = try JSONSerialization.jsonObject(with: output) as? [String: String] else {
-            throw TakumiProcessError("web3 oracle failed: \(String(decoding: error, as: UTF8.self))")
+    static func run(_ rpcURL: String, _ arguments: [String]) async throws -> [String: String] {
+        let outcome = try await ChildProcess.runToEnd(TestChain.python.path, ["-c", script, rpcURL] + arguments)
+        guard outcome.status == 0, let results = try JSONSerialization.jsonObject(with: Data(outcome.output.utf8)) as? [String: String] else {
+            throw TakumiProcessError("web3 oracle failed: \(outcome.error)")
         }
         return results
     }

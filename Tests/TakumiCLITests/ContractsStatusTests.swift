@@ -10,8 +10,8 @@ import TestSupport
 /// `--network` must pick the manifest and RPC URLs by name.
 @Suite("takumi contracts status")
 struct ContractsStatusTests {
-    static func status(_ arguments: [String] = [], _ environment: [String: String], in folder: URL? = nil) throws -> (Takumi.Result, [String: Any]) {
-        let result = try Takumi.run(["contracts", "status", "--json"] + arguments, environment: environment, in: folder)
+    static func status(_ arguments: [String] = [], _ environment: [String: String], in folder: URL? = nil) async throws -> (Takumi.Result, [String: Any]) {
+        let result = try await Takumi.run(["contracts", "status", "--json"] + arguments, environment: environment, in: folder)
         let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
         return (result, object ?? [:])
     }
@@ -29,7 +29,7 @@ struct ContractsStatusTests {
         try await TestChain.with(deploy: true) { chain in
             let manifest = try #require(chain.manifest)
             let env = try ChainCommandTests.settings(chain)
-            let (result, status) = try Self.status([], env)
+            let (result, status) = try await Self.status([], env)
             #expect(result.status == 0, "\(result.error)")
             #expect(status["network"] as? String == "dev" && status["chainId"] as? Int == 31337)
             #expect((status["roleSource"] as? [String: Any])?["kind"] as? String == "logs")
@@ -60,10 +60,10 @@ struct ContractsStatusTests {
             let profile = try #require(manifest.contracts["SkillProfile"]).proxy
             let paused = try await chain.send(from: chain.guardian, to: profile, data: ChainCommandTests.calldata("pause()"))
             #expect(paused.succeeded)
-            let (_, after) = try Self.status([], env)
+            let (_, after) = try await Self.status([], env)
             #expect(Self.contract("SkillProfile", in: after)["paused"] as? Bool == true)
             #expect(Self.contract("SkillClaim", in: after)["paused"] as? Bool == false)
-            let text = try Takumi.run(["contracts", "status"], environment: env)
+            let text = try await Takumi.run(["contracts", "status"], environment: env)
             #expect(text.status == 0)
             #expect(text.output.contains("SkillProfile\n  proxy               \(profile.checksummed)"), "\(text.output)")
             #expect(text.output.contains("  paused              YES\n"))
@@ -75,18 +75,18 @@ struct ContractsStatusTests {
             let deployments = folder.appendingPathComponent("chain/deployments")
             try FileManager.default.createDirectory(at: deployments, withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: try #require(chain.manifestURL), to: deployments.appendingPathComponent("dev.json"))
-            let byName = try Takumi.run(
+            let byName = try await Takumi.run(
                 ["contracts", "status", "--network", "dev"], environment: ["CHAIN": "sepolia", "RPC_URL_DEV": chain.rpcURL, "LOG_FORMAT": "text"], in: folder
             )
             #expect(byName.status == 0, "\(byName.error)")
             #expect(byName.output.hasPrefix("network dev (chain id 31337)"))
-            let unknown = try Takumi.run(["contracts", "status", "--network", "nosuch"], environment: ["RPC_URL_NOSUCH": chain.rpcURL], in: folder)
+            let unknown = try await Takumi.run(["contracts", "status", "--network", "nosuch"], environment: ["RPC_URL_NOSUCH": chain.rpcURL], in: folder)
             #expect(unknown.status == 2 && unknown.error.contains("chain/deployments/nosuch.json"), "\(unknown.error)")
-            let traversal = try Takumi.run(["chain", "balance", "TakumiMultisig", "--network", "../x"], environment: [:], in: folder)
+            let traversal = try await Takumi.run(["chain", "balance", "TakumiMultisig", "--network", "../x"], environment: [:], in: folder)
             #expect(traversal.status == 2 && traversal.error.contains("is not a network name"))
 
             // pause is built (PauseCommandTests): without a guardian key it refuses with exit 2.
-            #expect(try Takumi.run(["contracts", "pause", "--all"], environment: env).status == 2)
+            #expect(try await Takumi.run(["contracts", "pause", "--all"], environment: env).status == 2)
         }
     }
 
@@ -104,7 +104,7 @@ struct ContractsStatusTests {
                 let deadline = ContinuousClock.now + .seconds(60)
                 var synced: UInt64 = 0
                 while ContinuousClock.now < deadline, synced < head {
-                    let state = try Takumi.run(["indexer", "status", "--json"], environment: env)
+                    let state = try await Takumi.run(["indexer", "status", "--json"], environment: env)
                     let object = try? JSONSerialization.jsonObject(with: Data(state.output.utf8)) as? [String: String]
                     synced = object?["synced"].flatMap { UInt64($0) } ?? 0
                     if synced < head { try await Task.sleep(for: .milliseconds(300)) }
@@ -112,18 +112,18 @@ struct ContractsStatusTests {
                 #expect(synced >= head, "indexer did not catch up: \(indexer.outputTail())")
                 _ = try await indexer.stop()
 
-                let (fromDatabase, database) = try Self.status([], env)
+                let (fromDatabase, database) = try await Self.status([], env)
                 #expect(fromDatabase.status == 0, "\(fromDatabase.error)")
                 let source = try #require(database["roleSource"] as? [String: Any])
                 #expect(source["kind"] as? String == "database" && source["backend"] as? String == "sqlite", "\(source)")
-                let (_, logs) = try Self.status(["--roles-from", "logs"], env)
+                let (_, logs) = try await Self.status(["--roles-from", "logs"], env)
                 #expect((logs["roleSource"] as? [String: Any])?["kind"] as? String == "logs")
                 for name in ["SkillProfile", "SkillClaim", "Endorsement", "VerifierRegistry"] {
                     let fromRows = Self.contract(name, in: database)["roles"] as? [String: [String]]
                     let fromLogs = Self.contract(name, in: logs)["roles"] as? [String: [String]]
                     #expect(fromRows != nil && fromRows == fromLogs, "\(name): \(fromRows ?? [:]) vs \(fromLogs ?? [:])")
                 }
-                let badChoice = try Takumi.run(["contracts", "status", "--roles-from", "guess"], environment: env)
+                let badChoice = try await Takumi.run(["contracts", "status", "--roles-from", "guess"], environment: env)
                 #expect(badChoice.status == 2)
             }
         } catch {

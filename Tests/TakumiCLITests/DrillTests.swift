@@ -52,7 +52,7 @@ struct DrillTests {
         let manifest = try #require(chain.manifest)
         let folder = try Takumi.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let env = try Sending.settings(chain, folder: folder)
+        let env = try await Sending.settings(chain, folder: folder)
         let sqlitePath = try #require(env["SQLITE_PATH"])
         let layouts = folder.appendingPathComponent("layouts")
         let owner1 = MultisigCommandTests.owner(env, chain.multisigOwners[0])
@@ -79,7 +79,7 @@ struct DrillTests {
             chain.rpcURL, network: "dev", source: "SkillClaimVulnerable.vy",
             manifestDir: try #require(chain.manifestURL).deletingLastPathComponent(), layouts: layouts
         )
-        let installed = try upgrade(to: vulnerable, propose: owner1, confirm: owner2)
+        let installed = try await upgrade(to: vulnerable, propose: owner1, confirm: owner2)
         #expect(installed.contains("SkillClaim now runs \(vulnerable.checksummed): version() 1.0.0 → 1.0.1"), "\(installed)")
         #expect(try await Sending.call(chain, skillClaim, "version()(string)").first?.string == "1.0.1")
         try await waitForIndexerAtHead(chain, base, serve)
@@ -115,10 +115,10 @@ struct DrillTests {
             let receipt = try #require(try await chain.client.receipt(of: log.transactionHash))
             #expect(receipt.from == chain.guardian.address, "paused with the guardian key")
         }
-        let status = try statusJSON(env)
+        let status = try await statusJSON(env)
         for name in names { #expect(contract(name, in: status)["paused"] as? Bool == true, "contracts status: \(name) paused") }
         #expect(try await alertCount(sqlitePath, tx: exploit.transactionHash.hex) >= 1, "the exploit fired a rule")
-        let explained = try Takumi.run(["chain", "tx", exploit.transactionHash.hex], environment: env)
+        let explained = try await Takumi.run(["chain", "tx", exploit.transactionHash.hex], environment: env)
         #expect(explained.status == 0 && explained.output.contains("RoleGranted"), "\(explained.output)\n\(explained.error)")
 
         // (3) The API shows it.
@@ -131,12 +131,12 @@ struct DrillTests {
 
         // (4) A second run of the pause: unpause through the multisig, then `pause --all` by hand.
         try await ticker.finish()
-        try unpauseAll(propose: owner1, confirm: owner2)
+        try await unpauseAll(propose: owner1, confirm: owner2)
         for (name, proxy) in proxies { #expect(try await !Sending.paused(chain, proxy), "\(name) unpaused") }
         ticker = try await BlockTicker(chain, every: .seconds(3))
         var guardianEnv = env
         guardianEnv["EMERGENCY_ADMIN_KEY"] = Sending.hex(chain.guardian)
-        let manual = try Takumi.run(["contracts", "pause", "--all", "--yes"], environment: guardianEnv)
+        let manual = try await Takumi.run(["contracts", "pause", "--all", "--yes"], environment: guardianEnv)
         #expect(manual.status == 0, "\(manual.output)\n\(manual.error)")
         var manualBlocks = Set<UInt64>()
         for (summary, _, hash) in Sending.sent(manual.output) {
@@ -160,18 +160,18 @@ struct DrillTests {
             )
             let sepolia = ["RPC_URL_SEPOLIA": rehearsal.rpcURL, "LOG_FORMAT": "text", "CHAIN": "dev"]
             let owner = { (key: PrivateKey) in sepolia.merging(["MULTISIG_OWNER_KEY": Sending.hex(key)]) { $1 } }
-            let proposed = try Takumi.run(
+            let proposed = try await Takumi.run(
                 ["contracts", "upgrade", "SkillClaim", "--implementation", fixed.checksummed, "--network", "sepolia", "--yes"],
                 environment: owner(rehearsal.multisigOwners[0]), in: work
             )
             #expect(proposed.status == 0, "\(proposed.output)\n\(proposed.error)")
             #expect(proposed.output.contains("version             1.0.0 → 1.0.2"), "\(proposed.output)")
             let id = try #require(proposalID(proposed.output), "\(proposed.output)")
-            let confirmed = try Takumi.run(["multisig", "confirm", id, "--network", "sepolia", "--yes"], environment: owner(rehearsal.multisigOwners[1]), in: work)
+            let confirmed = try await Takumi.run(["multisig", "confirm", id, "--network", "sepolia", "--yes"], environment: owner(rehearsal.multisigOwners[1]), in: work)
             #expect(confirmed.status == 0, "\(confirmed.error)")
-            let executed = try Takumi.run(["multisig", "execute", id, "--network", "sepolia", "--yes"], environment: owner(rehearsal.multisigOwners[1]), in: work)
+            let executed = try await Takumi.run(["multisig", "execute", id, "--network", "sepolia", "--yes"], environment: owner(rehearsal.multisigOwners[1]), in: work)
             #expect(executed.output.contains("SkillClaim now runs \(fixed.checksummed): version() 1.0.0 → 1.0.2"), "\(executed.output)\n\(executed.error)")
-            let version = try Takumi.run(["chain", "call", "SkillClaim", "version()(string)", "--network", "sepolia"], environment: sepolia, in: work)
+            let version = try await Takumi.run(["chain", "call", "SkillClaim", "version()(string)", "--network", "sepolia"], environment: sepolia, in: work)
             #expect(version.output.contains("1.0.2"), "\(version.output)\n\(version.error)")
         }
         // …then for real on the first node, through the multisig with the layout check.
@@ -179,13 +179,13 @@ struct DrillTests {
             chain.rpcURL, network: "dev", source: "SkillClaimFixed.vy",
             manifestDir: try #require(chain.manifestURL).deletingLastPathComponent(), layouts: layouts
         )
-        let upgraded = try upgrade(to: fixed, propose: owner1, confirm: owner2, expecting: "version             1.0.1 → 1.0.2")
+        let upgraded = try await upgrade(to: fixed, propose: owner1, confirm: owner2, expecting: "version             1.0.1 → 1.0.2")
         #expect(upgraded.contains("SkillClaim now runs \(fixed.checksummed): version() 1.0.1 → 1.0.2"), "\(upgraded)")
-        let version = try Takumi.run(["chain", "call", "SkillClaim", "version()(string)"], environment: env)
+        let version = try await Takumi.run(["chain", "call", "SkillClaim", "version()(string)"], environment: env)
         #expect(version.output.contains("1.0.2"), "\(version.output)\n\(version.error)")
 
         // (6) Unpause through the multisig: recovery.
-        try unpauseAll(propose: owner1, confirm: owner2)
+        try await unpauseAll(propose: owner1, confirm: owner2)
         for (name, proxy) in proxies { #expect(try await !Sending.paused(chain, proxy), "\(name) running again") }
         let recoverySeconds = seconds(since: exploitMined)
         try await eventually("X-Takumi-Paused gone", serve) { try await get(base + "/api/v1/stats").paused == nil }
@@ -193,20 +193,20 @@ struct DrillTests {
         // (7) The exploit now fails.
         let retried = try await send(chain, from: attacker, to: skillClaim, data: exploitData)
         #expect(!retried.succeeded, "re-initialising SkillClaim 1.0.2 reverts")
-        let why = try Takumi.run(["chain", "tx", retried.transactionHash.hex], environment: env)
+        let why = try await Takumi.run(["chain", "tx", retried.transactionHash.hex], environment: env)
         #expect(why.output.contains("already initialized"), "\(why.output)\n\(why.error)")
 
         // (9) Rotate the guardian key through the multisig: grant PAUSER_ROLE to a new key, revoke the old.
         let newGuardian = TestChain.devKeys[7]
         for name in names {
-            try multisigRun(["grant-role", "PAUSER_ROLE", newGuardian.address.checksummed, "--contract", name], propose: owner1, confirm: owner2)
-            try multisigRun(["revoke-role", "PAUSER_ROLE", chain.guardian.address.checksummed, "--contract", name], propose: owner1, confirm: owner2)
+            try await multisigRun(["grant-role", "PAUSER_ROLE", newGuardian.address.checksummed, "--contract", name], propose: owner1, confirm: owner2)
+            try await multisigRun(["revoke-role", "PAUSER_ROLE", chain.guardian.address.checksummed, "--contract", name], propose: owner1, confirm: owner2)
         }
-        let old = try Takumi.run(["contracts", "pause", "--all", "--yes"], environment: guardianEnv)
+        let old = try await Takumi.run(["contracts", "pause", "--all", "--yes"], environment: guardianEnv)
         #expect(old.status == 1 && old.error.contains("missing role"), "\(old.output)\n\(old.error)")
         #expect(Sending.sent(old.output).isEmpty)
         let keyFile = try Sending.keyFile(newGuardian, mode: 0o600, in: folder, name: "guardian.key")
-        let rotated = try Takumi.run(["contracts", "pause", "--contract", "SkillClaim", "--key-file", keyFile, "--yes"], environment: env)
+        let rotated = try await Takumi.run(["contracts", "pause", "--contract", "SkillClaim", "--key-file", keyFile, "--yes"], environment: env)
         #expect(rotated.status == 0, "\(rotated.output)\n\(rotated.error)")
         #expect(try await Sending.paused(chain, skillClaim), "the new guardian key pauses")
 
@@ -264,33 +264,33 @@ struct DrillTests {
     }
 
     /// `takumi contracts upgrade SkillClaim` (owner 1), confirmed and executed by owner 2: the execute output.
-    static func upgrade(to implementation: Address, propose: [String: String], confirm: [String: String], expecting: String = "version             1.0.0 → 1.0.1") throws -> String {
-        let proposed = try Takumi.run(["contracts", "upgrade", "SkillClaim", "--implementation", implementation.checksummed, "--yes"], environment: propose)
+    static func upgrade(to implementation: Address, propose: [String: String], confirm: [String: String], expecting: String = "version             1.0.0 → 1.0.1") async throws -> String {
+        let proposed = try await Takumi.run(["contracts", "upgrade", "SkillClaim", "--implementation", implementation.checksummed, "--yes"], environment: propose)
         #expect(proposed.status == 0, "\(proposed.output)\n\(proposed.error)")
         #expect(proposed.output.contains(expecting), "\(proposed.output)")
         #expect(proposed.output.contains("storage layout "), "the layout check ran: \(proposed.output)")
         let id = try #require(proposalID(proposed.output), "\(proposed.output)\n\(proposed.error)")
-        let confirmed = try Takumi.run(["multisig", "confirm", id, "--yes"], environment: confirm)
+        let confirmed = try await Takumi.run(["multisig", "confirm", id, "--yes"], environment: confirm)
         #expect(confirmed.status == 0, "\(confirmed.error)")
-        let executed = try Takumi.run(["multisig", "execute", id, "--yes"], environment: confirm)
+        let executed = try await Takumi.run(["multisig", "execute", id, "--yes"], environment: confirm)
         #expect(executed.status == 0, "\(executed.output)\n\(executed.error)")
         return executed.output
     }
 
     /// `takumi multisig propose ARGS…` by owner 1, confirm and execute by owner 2.
-    static func multisigRun(_ arguments: [String], propose: [String: String], confirm: [String: String]) throws {
-        let proposed = try Takumi.run(["multisig", "propose"] + arguments + ["--yes"], environment: propose)
+    static func multisigRun(_ arguments: [String], propose: [String: String], confirm: [String: String]) async throws {
+        let proposed = try await Takumi.run(["multisig", "propose"] + arguments + ["--yes"], environment: propose)
         #expect(proposed.status == 0, "\(arguments): \(proposed.output)\n\(proposed.error)")
         let id = try #require(proposalID(proposed.output), "\(proposed.output)\n\(proposed.error)")
-        let confirmed = try Takumi.run(["multisig", "confirm", id, "--yes"], environment: confirm)
+        let confirmed = try await Takumi.run(["multisig", "confirm", id, "--yes"], environment: confirm)
         #expect(confirmed.status == 0, "\(confirmed.error)")
-        let executed = try Takumi.run(["multisig", "execute", id, "--yes"], environment: confirm)
+        let executed = try await Takumi.run(["multisig", "execute", id, "--yes"], environment: confirm)
         #expect(executed.status == 0, "\(arguments): \(executed.output)\n\(executed.error)")
     }
 
     /// One unpause proposal per contract (the runbook's step 8).
-    static func unpauseAll(propose: [String: String], confirm: [String: String]) throws {
-        for name in names { try multisigRun(["unpause", name], propose: propose, confirm: confirm) }
+    static func unpauseAll(propose: [String: String], confirm: [String: String]) async throws {
+        for name in names { try await multisigRun(["unpause", name], propose: propose, confirm: confirm) }
     }
 
     static func proposalID(_ output: String) -> String? {
@@ -348,8 +348,8 @@ struct DrillTests {
         return try await store.access().securityAlertCount(chain: "dev", txHash: tx)
     }
 
-    static func statusJSON(_ env: [String: String]) throws -> [String: Any] {
-        let result = try Takumi.run(["contracts", "status", "--json"], environment: env)
+    static func statusJSON(_ env: [String: String]) async throws -> [String: Any] {
+        let result = try await Takumi.run(["contracts", "status", "--json"], environment: env)
         #expect(result.status == 0, "\(result.error)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
     }

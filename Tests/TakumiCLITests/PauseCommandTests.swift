@@ -19,7 +19,7 @@ struct PauseCommandTests {
         try await TestChain.with(deploy: true) { chain in
             let manifest = try #require(chain.manifest)
             let folder = try Takumi.temporaryFolder()
-            var env = try Sending.settings(chain, folder: folder)
+            var env = try await Sending.settings(chain, folder: folder)
             env["EMERGENCY_ADMIN_KEY"] = Sending.hex(chain.guardian)
             let startNonce = try await chain.client.transactionCount(of: chain.guardian.address, at: .latest)
 
@@ -27,7 +27,7 @@ struct PauseCommandTests {
             // sent back to back, the four land in one block (two if an interval ends between them).
             try await Sending.setAutomine(chain, false)
             try await Sending.setIntervalMining(chain, milliseconds: 700)
-            let result = try Takumi.run(["contracts", "pause", "--all", "--yes"], environment: env)
+            let result = try await Takumi.run(["contracts", "pause", "--all", "--yes"], environment: env)
             #expect(result.status == 0, "\(result.output)\n\(result.error)")
             let sent = Sending.sent(result.output)
             #expect(sent.map(\.summary) == Self.names.map { "\($0).pause()" }, "\(result.output)")
@@ -59,7 +59,7 @@ struct PauseCommandTests {
             }
 
             // A second run: all already paused, skipped with a message, nothing sent, exit 0.
-            let again = try Takumi.run(["contracts", "pause", "--all", "--yes"], environment: env)
+            let again = try await Takumi.run(["contracts", "pause", "--all", "--yes"], environment: env)
             #expect(again.status == 0, "\(again.error)")
             for name in Self.names { #expect(again.output.contains("\(name) is already paused: skipped")) }
             #expect(again.output.contains("nothing to pause"))
@@ -81,21 +81,21 @@ struct PauseCommandTests {
             let operatorNonce = try await chain.client.transactionCount(of: chain.operatorKey.address)
             var wrongKey = env
             wrongKey["EMERGENCY_ADMIN_KEY"] = Sending.hex(chain.operatorKey)
-            let missing = try Takumi.run(["contracts", "pause", "--all", "--yes"], environment: wrongKey)
+            let missing = try await Takumi.run(["contracts", "pause", "--all", "--yes"], environment: wrongKey)
             #expect(missing.status == 1)
             #expect(missing.error.contains("missing role: \(chain.operatorKey.address.checksummed) does not hold PAUSER_ROLE on SkillProfile, SkillClaim, Endorsement, VerifierRegistry"), "\(missing.error)")
             #expect(try await chain.client.transactionCount(of: chain.operatorKey.address) == operatorNonce)
 
             // A key file others can read is refused (exit 2); the same key at 0600 is accepted.
             let loose = try Sending.keyFile(chain.guardian, mode: 0o644, in: folder, name: "loose")
-            let refused = try Takumi.run(["contracts", "pause", "--contract", "SkillProfile", "--yes", "--key-file", loose], environment: env)
+            let refused = try await Takumi.run(["contracts", "pause", "--contract", "SkillProfile", "--yes", "--key-file", loose], environment: env)
             #expect(refused.status == 2)
             #expect(refused.error.contains("has mode 0644: refusing a key others can read"), "\(refused.error)")
             #expect(!refused.error.contains(Sending.hex(chain.guardian).dropFirst(2)))
             #expect(try await !Sending.paused(chain, profile))
 
             // No key at all: exit 2 naming both ways to give one.
-            let noKey = try Takumi.run(["contracts", "pause", "--all", "--yes"], environment: env)
+            let noKey = try await Takumi.run(["contracts", "pause", "--all", "--yes"], environment: env)
             #expect(noKey.status == 2 && noKey.error.contains("set EMERGENCY_ADMIN_KEY or pass --key-file"), "\(noKey.error)")
 
             // An unfunded key that does hold PAUSER_ROLE (granted through the multisig): "unfunded".
@@ -104,7 +104,7 @@ struct PauseCommandTests {
                 "grantRole(bytes32,address)", [.fixedBytes(Keccak256.hash(Array("PAUSER_ROLE".utf8))), .address(empty.address)]
             ))
             let emptyFile = try Sending.keyFile(empty, mode: 0o600, in: folder, name: "empty")
-            let unfunded = try Takumi.run(["contracts", "pause", "--contract", "SkillProfile", "--yes", "--key-file", emptyFile], environment: env)
+            let unfunded = try await Takumi.run(["contracts", "pause", "--contract", "SkillProfile", "--yes", "--key-file", emptyFile], environment: env)
             #expect(unfunded.status == 1)
             #expect(unfunded.error.contains("unfunded: \(empty.address.checksummed) holds 0 ETH"), "\(unfunded.error)")
             #expect(try await chain.client.transactionCount(of: empty.address) == 0)
@@ -119,7 +119,7 @@ struct PauseCommandTests {
             wrongChain["DEPLOYMENT_FILE"] = otherManifest.path
             wrongChain["EMERGENCY_ADMIN_KEY"] = Sending.hex(chain.guardian)
             let guardianNonce = try await chain.client.transactionCount(of: chain.guardian.address)
-            let chainRefused = try Takumi.run(["contracts", "pause", "--all", "--yes"], environment: wrongChain)
+            let chainRefused = try await Takumi.run(["contracts", "pause", "--all", "--yes"], environment: wrongChain)
             #expect(chainRefused.status == 1)
             #expect(chainRefused.error.contains("wrong chain"), "\(chainRefused.error)")
             #expect(try await chain.client.transactionCount(of: chain.guardian.address) == guardianNonce)
@@ -143,7 +143,7 @@ struct PauseCommandTests {
             try await TestChain.with(deploy: true) { chain in
                 let manifest = try #require(chain.manifest)
                 let folder = try Takumi.temporaryFolder()
-                var env = try Sending.settings(chain, folder: folder)
+                var env = try await Sending.settings(chain, folder: folder)
                 env["EMERGENCY_ADMIN_KEY"] = Sending.hex(chain.guardian)
                 let profile = try #require(manifest.contracts["SkillProfile"]).proxy
                 let nonce = try await chain.client.transactionCount(of: chain.guardian.address)

@@ -14,10 +14,10 @@ enum Sending {
     static func hex(_ key: PrivateKey) -> String { Hex.encode(key.bytes) }
 
     /// The chain's settings plus a migrated SQLite database in `folder`.
-    static func settings(_ chain: TestChain, folder: URL) throws -> [String: String] {
+    static func settings(_ chain: TestChain, folder: URL) async throws -> [String: String] {
         var env = try ChainCommandTests.settings(chain)
         env["SQLITE_PATH"] = folder.appendingPathComponent("takumi.sqlite").path
-        let migrated = try Takumi.run(["db", "migrate"], environment: env)
+        let migrated = try await Takumi.run(["db", "migrate"], environment: env)
         #expect(migrated.status == 0, "\(migrated.error)")
         return env
     }

@@ -32,7 +32,7 @@ struct UpgradeCommandTests {
         try await TestChain.with(deploy: true) { chain in
             let manifest = try #require(chain.manifest)
             let folder = try Takumi.temporaryFolder()
-            let env = try Sending.settings(chain, folder: folder)
+            let env = try await Sending.settings(chain, folder: folder)
             let layouts = folder.appendingPathComponent("layouts")
             let fixed = try await Self.deployFixed(chain, layouts: layouts)
             let skillClaim = try #require(manifest.contracts["SkillClaim"])
@@ -56,7 +56,7 @@ struct UpgradeCommandTests {
             text = String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self)
             try text.write(to: bad.appendingPathComponent("1.0.2.json"), atomically: true, encoding: .utf8)
             try FileManager.default.copyItem(at: layouts.appendingPathComponent("SkillClaim/1.0.2.structs.json"), to: bad.appendingPathComponent("1.0.2.structs.json"))
-            let refused = try Takumi.run(
+            let refused = try await Takumi.run(
                 ["contracts", "upgrade", "SkillClaim", "--implementation", fixed.checksummed, "--layout", bad.appendingPathComponent("1.0.2.json").path, "--yes"],
                 environment: owner1
             )
@@ -68,33 +68,33 @@ struct UpgradeCommandTests {
             try Data(#"{"Claim": [["claimant", "address"], ["id", "uint256"]]}"#.utf8).write(to: structs)
             try FileManager.default.removeItem(at: bad.appendingPathComponent("1.0.2.json"))
             try FileManager.default.copyItem(at: good, to: bad.appendingPathComponent("1.0.2.json"))
-            let reordered = try Takumi.run(
+            let reordered = try await Takumi.run(
                 ["contracts", "upgrade", "SkillClaim", "--implementation", fixed.checksummed, "--layout", bad.appendingPathComponent("1.0.2.json").path, "--yes"],
                 environment: owner1
             )
             #expect(reordered.status == 1 && reordered.error.contains("struct Claim member 0: id uint256 → claimant address"), "\(reordered.error)")
             // A proxy (its proxiableUUID reverts) and an address without code are not implementations.
-            let proxy = try Takumi.run(["contracts", "upgrade", "SkillClaim", "--implementation", skillClaim.proxy.checksummed, "--yes"], environment: owner1)
+            let proxy = try await Takumi.run(["contracts", "upgrade", "SkillClaim", "--implementation", skillClaim.proxy.checksummed, "--yes"], environment: owner1)
             #expect(proxy.status == 1 && proxy.error.contains("does not answer proxiableUUID()"), "\(proxy.error)")
-            let empty = try Takumi.run(["contracts", "upgrade", "SkillClaim", "--implementation", TestChain.devKeys[9].address.checksummed, "--yes"], environment: owner1)
+            let empty = try await Takumi.run(["contracts", "upgrade", "SkillClaim", "--implementation", TestChain.devKeys[9].address.checksummed, "--yes"], environment: owner1)
             #expect(empty.status == 1 && empty.error.contains("has no code"), "\(empty.error)")
             #expect(try await chain.client.transactionCount(of: chain.multisigOwners[0].address) == 0, "nothing sent")
 
             // The candidate: layout found through the manifest, checks pass, the proposal is made.
-            let proposed = try Takumi.run(["contracts", "upgrade", "SkillClaim", "--implementation", fixed.checksummed, "--yes"], environment: owner1)
+            let proposed = try await Takumi.run(["contracts", "upgrade", "SkillClaim", "--implementation", fixed.checksummed, "--yes"], environment: owner1)
             #expect(proposed.status == 0, "\(proposed.output)\n\(proposed.error)")
             #expect(proposed.output.contains("upgrade SkillClaim: \(skillClaim.implementation.checksummed) → \(fixed.checksummed)"))
             #expect(proposed.output.contains("proxiableUUID()     0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc (the ERC-1967 slot)"))
             #expect(proposed.output.contains("version             1.0.0 → 1.0.2"))
             #expect(proposed.output.contains("storage layout      \(good.standardizedFileURL.path) extends "), "\(proposed.output)")
             #expect(proposed.output.contains("proposal 1: SkillClaim.upgradeTo(\(fixed.checksummed))  confirmations 1/2"))
-            let show = try Takumi.run(["multisig", "show", "1"], environment: env)
+            let show = try await Takumi.run(["multisig", "show", "1"], environment: env)
             #expect(show.output.contains("call              SkillClaim.upgradeTo(\(fixed.checksummed))"))
 
             // Owner 2 confirms and executes; version() is read back.
             let owner2 = MultisigCommandTests.owner(env, chain.multisigOwners[1])
-            #expect(try Takumi.run(["multisig", "confirm", "1", "--yes"], environment: owner2).status == 0)
-            let executed = try Takumi.run(["multisig", "execute", "1", "--yes"], environment: owner2)
+            #expect(try await Takumi.run(["multisig", "confirm", "1", "--yes"], environment: owner2).status == 0)
+            let executed = try await Takumi.run(["multisig", "execute", "1", "--yes"], environment: owner2)
             #expect(executed.status == 0, "\(executed.output)\n\(executed.error)")
             #expect(executed.output.contains("SkillClaim now runs \(fixed.checksummed): version() 1.0.0 → 1.0.2"), "\(executed.output)")
             let version = try await Sending.call(chain, skillClaim.proxy, "version()(string)")
@@ -103,7 +103,7 @@ struct UpgradeCommandTests {
             #expect(Array(slot.bytes.suffix(20)) == fixed.bytes)
 
             // Upgrading to what already runs is refused.
-            let same = try Takumi.run(["contracts", "upgrade", "SkillClaim", "--implementation", fixed.checksummed, "--yes"], environment: owner1)
+            let same = try await Takumi.run(["contracts", "upgrade", "SkillClaim", "--implementation", fixed.checksummed, "--yes"], environment: owner1)
             #expect(same.status == 1 && same.error.contains("is already SkillClaim's implementation"), "\(same.error)")
             let rows = try await Sending.auditLog(env)
             #expect(rows.map(\.action).sorted() == ["multisig.confirm", "multisig.execute", "multisig.propose"])

@@ -102,36 +102,36 @@ struct IndexerProcessTests {
     @Test("PostgreSQL restarted mid-run: the indexer reconnects, takes a new lease and resumes with no gap")
     func postgresRestart() async throws {
         try await TestChain.with(deploy: true) { chain in
-            let server = try PostgresServer.start()
-            defer { server.stop() }
-            let folder = try IndexerProcess.temporaryFolder()
-            var activity = try await Activity.start(on: chain)
-            let indexer = try IndexerProcess.launch(
-                ["indexer", "run"], folder: folder,
-                environment: try IndexerProcess.environment(chain, database: ["DATABASE_URL": server.url.urlString])
-            )
-            defer { indexer.terminate() }
-            let reader = DatabaseReader.postgres(server.url)
-            let head = try await chain.client.blockNumber()
-            try await IndexerProcess.waitForCheckpoint(reader, atLeast: head, indexer: indexer)
-            let epochBefore = try await reader.int("SELECT epoch FROM indexer_state WHERE chain = 'dev'")
+            try await PostgresServer.with { server in
+                let folder = try IndexerProcess.temporaryFolder()
+                var activity = try await Activity.start(on: chain)
+                let indexer = try IndexerProcess.launch(
+                    ["indexer", "run"], folder: folder,
+                    environment: try IndexerProcess.environment(chain, database: ["DATABASE_URL": server.url.urlString])
+                )
+                defer { indexer.terminate() }
+                let reader = DatabaseReader.postgres(server.url)
+                let head = try await chain.client.blockNumber()
+                try await IndexerProcess.waitForCheckpoint(reader, atLeast: head, indexer: indexer)
+                let epochBefore = try await reader.int("SELECT epoch FROM indexer_state WHERE chain = 'dev'")
 
-            try server.halt()
-            for step in 0..<6 { try await activity.step(kind: step, account: step, tag: "while-pg-down-\(step)") }
-            // Long enough for the indexer to notice (a poll, a failed batch or lease check).
-            try await Task.sleep(for: .seconds(4))
-            #expect(indexer.isRunning, "the indexer must survive a database outage: \(indexer.logTail())")
-            try server.resume()
+                try await server.halt()
+                for step in 0..<6 { try await activity.step(kind: step, account: step, tag: "while-pg-down-\(step)") }
+                // Long enough for the indexer to notice (a poll, a failed batch or lease check).
+                try await Task.sleep(for: .seconds(4))
+                #expect(indexer.isRunning, "the indexer must survive a database outage: \(indexer.logTail())")
+                try await server.resume()
 
-            let newHead = try await chain.client.blockNumber()
-            try await IndexerProcess.waitForCheckpoint(reader, atLeast: newHead, indexer: indexer)
-            let epochAfter = try await reader.int("SELECT epoch FROM indexer_state WHERE chain = 'dev'")
-            #expect(epochAfter > epochBefore, "a new lease after the restart (fencing epoch \(epochBefore) → \(epochAfter))")
-            let expected = try await Rig.freshDump(of: chain, backend: .postgresql)
-            let actual = try await reader.dump(chain: "dev")
-            #expect(actual == expected, "\(actual.differences(from: expected))")
-            kill(indexer.pid, SIGTERM)
-            #expect(await indexer.exitStatus() == 0, "\(indexer.logTail())")
+                let newHead = try await chain.client.blockNumber()
+                try await IndexerProcess.waitForCheckpoint(reader, atLeast: newHead, indexer: indexer)
+                let epochAfter = try await reader.int("SELECT epoch FROM indexer_state WHERE chain = 'dev'")
+                #expect(epochAfter > epochBefore, "a new lease after the restart (fencing epoch \(epochBefore) → \(epochAfter))")
+                let expected = try await Rig.freshDump(of: chain, backend: .postgresql)
+                let actual = try await reader.dump(chain: "dev")
+                #expect(actual == expected, "\(actual.differences(from: expected))")
+                kill(indexer.pid, SIGTERM)
+                #expect(await indexer.exitStatus() == 0, "\(indexer.logTail())")
+            }
         }
     }
 }
@@ -246,47 +246,43 @@ struct PostgresServer {
     let services: URL
     let url: PostgresURL
 
-    static func start() throws -> PostgresServer {
+    /// Starts a server, runs `body`, and stops the server and deletes its data whatever happens.
+    static func with<T: Sendable>(_ body: (PostgresServer) async throws -> T) async throws -> T {
         let services = FileManager.default.temporaryDirectory.appendingPathComponent("takumi-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: services, withIntermediateDirectories: true)
-        let output = try script("start", services: services)
-        guard let line = output.split(separator: "\n").last(where: { $0.contains("postgres://") }),
-              let start = line.range(of: "postgres://")
-        else { throw ReaderError("scripts/pg start printed no URL: \(output)") }
-        return PostgresServer(services: services, url: try PostgresURL(String(line[start.lowerBound...])))
+        let result: Result<T, any Error>
+        do {
+            let output = try await script("start", services: services)
+            guard let line = output.split(separator: "\n").last(where: { $0.contains("postgres://") }),
+                  let start = line.range(of: "postgres://")
+            else { throw ReaderError("scripts/pg start printed no URL: \(output)") }
+            let server = PostgresServer(services: services, url: try PostgresURL(String(line[start.lowerBound...])))
+            result = .success(try await body(server))
+        } catch {
+            result = .failure(error)
+        }
+        _ = try? await script("stop", services: services)
+        try? FileManager.default.removeItem(at: services)
+        return try result.get()
     }
 
     /// Stops the server, keeping its data and port.
-    func halt() throws { _ = try Self.script("halt", services: services) }
+    func halt() async throws { _ = try await Self.script("halt", services: services) }
 
     /// Starts it again on the same port with the same data.
-    func resume() throws { _ = try Self.script("start", services: services) }
-
-    func stop() {
-        _ = try? Self.script("stop", services: services)
-        try? FileManager.default.removeItem(at: services)
-    }
+    func resume() async throws { _ = try await Self.script("start", services: services) }
 
     @discardableResult
-    static func script(_ verb: String, services: URL) throws -> String {
-        let process = Process()
-        process.executableURL = TestChain.repositoryRoot.appendingPathComponent("scripts/pg")
-        process.arguments = [verb]
+    static func script(_ verb: String, services: URL) async throws -> String {
         var environment = ProcessInfo.processInfo.environment
         environment["TAKUMI_SERVICES_DIR"] = services.path
-        process.environment = environment
-        // A file, not a pipe: the server started by `pg_ctl` may inherit the
-        // descriptors, and a pipe would then never reach end-of-file.
-        let log = services.appendingPathComponent("pg-\(verb).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else { throw ReaderError("scripts/pg \(verb) failed: \(output)") }
+        // Output in files (runToEnd), not pipes: the server started by `pg_ctl`
+        // inherits the descriptors, and a pipe would never reach end-of-file.
+        let outcome = try await ChildProcess.runToEnd(
+            TestChain.repositoryRoot.appendingPathComponent("scripts/pg").path, [verb], environment: environment
+        )
+        let output = outcome.output + outcome.error
+        guard outcome.status == 0 else { throw ReaderError("scripts/pg \(verb) failed: \(output)") }
         return output
     }
 }

@@ -112,7 +112,11 @@ struct RedisNonceTests {
     func outage() async throws {
         try await OwnRedisServer.with { server in
             var configuration = RedisClient.Configuration(url: RedisURL(host: "127.0.0.1", port: server.port))
-            configuration.commandTimeout = .seconds(5)
+            // Long deadlines: with Redis down every attempt fails at once (connection
+            // refused), so they cost the outage nothing; with Redis back, a loaded
+            // machine's slow connect must not turn into a 503 the test does not expect.
+            configuration.commandTimeout = .seconds(30)
+            configuration.connectTimeout = .seconds(30)
             configuration.minReconnectDelay = .milliseconds(50)
             configuration.maxReconnectDelay = .milliseconds(300)
             let redis = RedisClient(configuration: configuration, logger: ServerRig.quietLogger)

@@ -32,6 +32,51 @@ public final class ChildProcess: @unchecked Sendable {
         return ChildProcess(process: process, log: log)
     }
 
+    /// What a command printed and how it ended (``runToEnd(_:_:in:environment:)``).
+    public struct Outcome: Sendable {
+        public var status: Int32
+        public var output: String
+        public var error: String
+    }
+
+    /// Runs a command to its end and returns its status, stdout and stderr,
+    /// awaiting it without blocking a thread: `swift test` runs every test in
+    /// one process whose cooperative pool has one thread per core, and a test
+    /// parked in `waitUntilExit` for a seconds-long command stalls every other
+    /// test's async work (a client's connect deadline then fires in a test that
+    /// never touched the command). Output goes to files, not pipes, so a chatty
+    /// command cannot fill a pipe nobody reads yet.
+    public static func runToEnd(
+        _ executable: String, _ arguments: [String], in folder: URL? = nil, environment: [String: String]? = nil
+    ) async throws -> Outcome {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("takumi-run-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outFile = scratch.appendingPathComponent("stdout"), errFile = scratch.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outFile), err = try FileHandle(forWritingTo: errFile)
+        defer {
+            try? out.close()
+            try? err.close()
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let folder { process.currentDirectoryURL = folder }
+        if let environment { process.environment = environment }
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let status = await ChildProcess(process: process, log: outFile).exitStatus(poll: .milliseconds(10))
+        return Outcome(
+            status: status,
+            output: (try? String(contentsOf: outFile, encoding: .utf8)) ?? "",
+            error: (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
+        )
+    }
+
     public var pid: Int32 { process.processIdentifier }
     public var isRunning: Bool { process.isRunning }
 
@@ -55,9 +100,9 @@ public final class ChildProcess: @unchecked Sendable {
     /// The exit status, awaited without blocking a thread: the cooperative
     /// pool has one thread per core, and a test blocked in `waitUntilExit`
     /// for a 40-second seed would stall every other test's async work.
-    public func exitStatus() async -> Int32 {
+    public func exitStatus(poll interval: Duration = .milliseconds(50)) async -> Int32 {
         while process.isRunning {
-            try? await Task.sleep(for: .milliseconds(50))
+            try? await Task.sleep(for: interval)
         }
         process.waitUntilExit()
         return process.terminationStatus

@@ -9,11 +9,11 @@ struct ABIDifferentialTests {
     static let cases = 1_000
 
     @Test("encodings of random type trees match eth-abi and decode back")
-    func encodeAndDecode() throws {
-        let oracle = try PythonOracle.get()
+    func encodeAndDecode() async throws {
+        let oracle = try await PythonOracle.get()
         var random = SeededGenerator(for: "abi")
         let samples = (0..<Self.cases).map { _ in random.abiSample() }
-        let answers = try oracle.callBatched(samples.map { sample in
+        let answers = try await oracle.callBatched(samples.map { sample in
             [
                 "op": "abi_encode", "types": .array(sample.types.map { .string($0.canonicalName) }),
                 "values": .array(zip(sample.values, sample.types).map { $0.json(as: $1) }),
@@ -30,8 +30,8 @@ struct ABIDifferentialTests {
     }
 
     @Test("damaged encodings decode, or are rejected, exactly as eth-abi does")
-    func garbage() throws {
-        let oracle = try PythonOracle.get()
+    func garbage() async throws {
+        let oracle = try await PythonOracle.get()
         var random = SeededGenerator(for: "abi-garbage")
         var inputs: [(types: [ABIType], data: [UInt8])] = []
         for _ in 0..<Self.cases {
@@ -39,7 +39,7 @@ struct ABIDifferentialTests {
             let encoded = (try? ABI.encode(sample.values, as: sample.types)) ?? []
             inputs.append((sample.types, random.damaged(encoded)))
         }
-        let answers = try oracle.callBatched(inputs.map { input in
+        let answers = try await oracle.callBatched(inputs.map { input in
             [
                 "op": "abi_decode", "types": .array(input.types.map { .string($0.canonicalName) }),
                 "data": .string(Hex.encode(input.data)),
@@ -70,14 +70,14 @@ struct ABIDifferentialTests {
     }
 
     @Test("function selectors and event topics match eth-utils")
-    func selectorsAndTopics() throws {
-        let oracle = try PythonOracle.get()
+    func selectorsAndTopics() async throws {
+        let oracle = try await PythonOracle.get()
         var random = SeededGenerator(for: "abi-selectors")
         let signatures = (0..<Self.cases).map { index in
             let types = (0..<Int.random(in: 0...4, using: &random)).map { _ in random.abiType(depth: 1) }
             return "f\(index)_\(random.text(maximumLength: 0))(\(types.map(\.canonicalName).joined(separator: ",")))"
         }
-        let answers = try oracle.callBatched(signatures.flatMap { signature -> [JSON] in
+        let answers = try await oracle.callBatched(signatures.flatMap { signature -> [JSON] in
             [["op": "selector", "signature": .string(signature)], ["op": "topic", "signature": .string(signature)]]
         })
         for (index, signature) in signatures.enumerated() {

@@ -9,13 +9,13 @@ struct CodecDifferentialTests {
     static let cases = 1_000
 
     @Test("keccak256 matches eth-hash, one-shot and incremental")
-    func keccak() throws {
-        let oracle = try PythonOracle.get()
+    func keccak() async throws {
+        let oracle = try await PythonOracle.get()
         var random = SeededGenerator(for: "keccak")
         let inputs = (0..<Self.cases).map { _ in
             random.bytes(random.length(upTo: 700, edges: [0, 1, 135, 136, 137, 271, 272, 273, 544]))
         }
-        let answers = try oracle.callBatched(inputs.map { ["op": "keccak", "data": .string(Hex.encode($0))] })
+        let answers = try await oracle.callBatched(inputs.map { ["op": "keccak", "data": .string(Hex.encode($0))] })
         for (input, answer) in zip(inputs, answers) {
             let expected = try answer.get().string
             #expect(Keccak256.hash(input).hex == expected, "input \(Hex.encode(input))")
@@ -32,11 +32,11 @@ struct CodecDifferentialTests {
     }
 
     @Test("EIP-55 checksums match eth-utils; wrong mixed case is rejected")
-    func checksums() throws {
-        let oracle = try PythonOracle.get()
+    func checksums() async throws {
+        let oracle = try await PythonOracle.get()
         var random = SeededGenerator(for: "eip55")
         let addresses = (0..<Self.cases).map { _ in random.address() }
-        let answers = try oracle.callBatched(addresses.map { ["op": "checksum", "address": .string($0.lowercased)] })
+        let answers = try await oracle.callBatched(addresses.map { ["op": "checksum", "address": .string($0.lowercased)] })
         for (address, answer) in zip(addresses, answers) {
             let checksummed = try #require(try answer.get().string)
             #expect(address.checksummed == checksummed)
@@ -61,11 +61,11 @@ struct CodecDifferentialTests {
     }
 
     @Test("RLP encodings match pyrlp and decode back")
-    func rlpRoundTrip() throws {
-        let oracle = try PythonOracle.get()
+    func rlpRoundTrip() async throws {
+        let oracle = try await PythonOracle.get()
         var random = SeededGenerator(for: "rlp")
         let items = (0..<Self.cases).map { _ in random.rlpItem() }
-        let answers = try oracle.callBatched(items.map { ["op": "rlp_encode", "item": $0.json] })
+        let answers = try await oracle.callBatched(items.map { ["op": "rlp_encode", "item": $0.json] })
         for (item, answer) in zip(items, answers) {
             let expected = try #require(try answer.get().string)
             let encoded = RLP.encode(item)
@@ -76,11 +76,11 @@ struct CodecDifferentialTests {
     }
 
     @Test("RLP garbage: accepted or rejected exactly as pyrlp (strict) does")
-    func rlpGarbage() throws {
-        let oracle = try PythonOracle.get()
+    func rlpGarbage() async throws {
+        let oracle = try await PythonOracle.get()
         var random = SeededGenerator(for: "rlp-garbage")
         let inputs = (0..<Self.cases).map { _ in random.mutatedRLP() }
-        let answers = try oracle.callBatched(inputs.map { ["op": "rlp_decode", "data": .string(Hex.encode($0))] })
+        let answers = try await oracle.callBatched(inputs.map { ["op": "rlp_decode", "data": .string(Hex.encode($0))] })
         var rejected = 0
         for (input, answer) in zip(inputs, answers) {
             let ours = Result { () throws(RLPError) in try RLP.decode(input) }

@@ -10,11 +10,11 @@ struct SignatureDifferentialTests {
     static let order = BigUInt("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", radix: 16) ?? 0
 
     @Test("RFC 6979 signatures match eth-keys byte for byte and recover to the signer")
-    func signAndRecover() throws {
-        let oracle = try PythonOracle.get()
+    func signAndRecover() async throws {
+        let oracle = try await PythonOracle.get()
         var random = SeededGenerator(for: "sign")
         let cases = try (0..<Self.cases).map { _ in (key: try random.privateKey(), hash: try Bytes32(random.bytes(32))) }
-        let answers = try oracle.callBatched(cases.map { item in
+        let answers = try await oracle.callBatched(cases.map { item in
             ["op": "sign_hash", "key": .string(Hex.encode(item.key.bytes)), "hash": .string(item.hash.hex)]
         })
         var recoveries: [JSON] = []
@@ -28,7 +28,7 @@ struct SignatureDifferentialTests {
             #expect(try signature.recoverAddress(from: item.hash) == item.key.address)
             recoveries.append(["op": "recover_hash", "hash": .string(item.hash.hex), "signature": .string(Hex.encode(signature.bytes))])
         }
-        let recovered = try oracle.callBatched(recoveries)
+        let recovered = try await oracle.callBatched(recoveries)
         for (item, answer) in zip(cases, recovered) {
             #expect(try answer.get().string == item.key.address.lowercased)
         }
@@ -39,8 +39,8 @@ struct SignatureDifferentialTests {
     /// high-s signatures (EIP-2) and v outside {0, 1, 27, 28} (eth-account also reads
     /// EIP-155 v values ≥ 35 here) are refused by us and may be accepted by eth-account.
     @Test("random and tampered signatures: same signer or same refusal, except the documented strictness")
-    func recoverGarbage() throws {
-        let oracle = try PythonOracle.get()
+    func recoverGarbage() async throws {
+        let oracle = try await PythonOracle.get()
         var random = SeededGenerator(for: "recover-garbage")
         var inputs: [(hash: Bytes32, signature: [UInt8])] = []
         for _ in 0..<Self.cases {
@@ -57,7 +57,7 @@ struct SignatureDifferentialTests {
             }
             inputs.append((hash, signature))
         }
-        let answers = try oracle.callBatched(inputs.map { input in
+        let answers = try await oracle.callBatched(inputs.map { input in
             ["op": "recover_hash", "hash": .string(input.hash.hex), "signature": .string(Hex.encode(input.signature))]
         })
         var agreed = 0, stricter = 0
@@ -94,8 +94,8 @@ struct SignatureDifferentialTests {
     }
 
     @Test("personal_sign: hash, signature and recovery match eth-account")
-    func personalMessages() throws {
-        let oracle = try PythonOracle.get()
+    func personalMessages() async throws {
+        let oracle = try await PythonOracle.get()
         var random = SeededGenerator(for: "personal")
         let cases = try (0..<Self.cases).map { _ in
             let message = Bool.random(using: &random)
@@ -103,7 +103,7 @@ struct SignatureDifferentialTests {
                 : PersonalMessage(bytes: random.bytes(random.length(upTo: 200, edges: [0, 1, 32, 99, 100])))
             return (key: try random.privateKey(), message: message)
         }
-        let answers = try oracle.callBatched(cases.flatMap { item -> [JSON] in
+        let answers = try await oracle.callBatched(cases.flatMap { item -> [JSON] in
             let message = JSON.string(Hex.encode(item.message.bytes))
             return [
                 ["op": "personal_hash", "message": message],
@@ -122,7 +122,7 @@ struct SignatureDifferentialTests {
                 "signature": .string(Hex.encode(signature.bytes)),
             ])
         }
-        for (item, answer) in zip(cases, try oracle.callBatched(recoveries)) {
+        for (item, answer) in zip(cases, try await oracle.callBatched(recoveries)) {
             #expect(try answer.get().string == item.key.address.lowercased)
         }
         print("personal messages: \(cases.count) cases agree with eth-account")

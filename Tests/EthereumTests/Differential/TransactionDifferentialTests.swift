@@ -10,25 +10,25 @@ struct TransactionDifferentialTests {
     static let cases = 1_000
 
     @Test("legacy transactions: raw bytes and hash match eth-account; decode and sender round-trip")
-    func legacy() throws {
+    func legacy() async throws {
         var random = SeededGenerator(for: "tx-legacy")
         let transactions = (0..<Self.cases).map { _ in Transaction.legacy(random.legacyTransaction()) }
-        try compareWithOracle(transactions, random: &random)
+        try await compareWithOracle(transactions, random: &random)
         print("legacy transactions: \(transactions.count) cases agree with eth-account")
     }
 
     @Test("EIP-1559 transactions: raw bytes and hash match eth-account; decode and sender round-trip")
-    func dynamicFee() throws {
+    func dynamicFee() async throws {
         var random = SeededGenerator(for: "tx-1559")
         let transactions = (0..<Self.cases).map { _ in Transaction.eip1559(random.dynamicFeeTransaction()) }
-        try compareWithOracle(transactions, random: &random)
+        try await compareWithOracle(transactions, random: &random)
         print("EIP-1559 transactions: \(transactions.count) cases agree with eth-account")
     }
 
-    private func compareWithOracle(_ transactions: [Transaction], random: inout SeededGenerator) throws {
-        let oracle = try PythonOracle.get()
+    private func compareWithOracle(_ transactions: [Transaction], random: inout SeededGenerator) async throws {
+        let oracle = try await PythonOracle.get()
         let keys = try transactions.map { _ in try random.privateKey() }
-        let answers = try oracle.callBatched(zip(transactions, keys).map { transaction, key in
+        let answers = try await oracle.callBatched(zip(transactions, keys).map { transaction, key in
             ["op": "tx_sign", "tx": transaction.json, "key": .string(Hex.encode(key.bytes))]
         })
         var recoveries: [JSON] = []
@@ -42,7 +42,7 @@ struct TransactionDifferentialTests {
             #expect(try decoded.sender() == key.address)
             recoveries.append(["op": "tx_recover", "raw": .string(Hex.encode(signed.rawEncoding))])
         }
-        for (key, answer) in zip(keys, try oracle.callBatched(recoveries)) {
+        for (key, answer) in zip(keys, try await oracle.callBatched(recoveries)) {
             #expect(try answer.get().string == key.address.lowercased)
         }
     }

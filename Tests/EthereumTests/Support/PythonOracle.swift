@@ -95,20 +95,34 @@ struct OracleRejection: Error, Hashable, CustomStringConvertible {
 }
 
 extension PythonOracle {
+    /// Where the oracle's blocking pipe I/O runs: a thread of its own, not
+    /// Swift's cooperative pool (one thread per core, shared by every test in
+    /// the run; a test parked on a pipe there stalls the others). Serial, as
+    /// the oracle answers one batch at a time anyway.
+    private static let queue = DispatchQueue(label: "takumi.tests.python-oracle")
+
     /// The shared oracle, or a thrown error telling how to set up the venv.
-    static func get() throws -> PythonOracle {
-        try shared.get()
+    static func get() async throws -> PythonOracle {
+        try await onOracleQueue { try shared.get() }
     }
 
     /// Sends `requests` in batches of `batchSize` lines.
-    func callBatched(_ requests: [JSON], batchSize: Int = 250) throws -> [Result<JSON, OracleRejection>] {
-        var results: [Result<JSON, OracleRejection>] = []
-        var start = 0
-        while start < requests.count {
-            let end = min(start + batchSize, requests.count)
-            results += try call(Array(requests[start..<end]))
-            start = end
+    func callBatched(_ requests: [JSON], batchSize: Int = 250) async throws -> [Result<JSON, OracleRejection>] {
+        try await Self.onOracleQueue {
+            var results: [Result<JSON, OracleRejection>] = []
+            var start = 0
+            while start < requests.count {
+                let end = min(start + batchSize, requests.count)
+                results += try self.call(Array(requests[start..<end]))
+                start = end
+            }
+            return results
         }
-        return results
+    }
+
+    private static func onOracleQueue<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try work() }) }
+        }
     }
 }
