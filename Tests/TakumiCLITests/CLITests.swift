@@ -23,7 +23,7 @@ struct CLITests {
     }
 
     @Test("unknown commands and options are usage errors: exit 2")
-    func usageErrorsExitTwo() throws {
+    func usageErrorsExitTwo() async throws {
         #expect(try await Takumi.run(["frobnicate"]).status == 2)
         #expect(try await Takumi.run(["version", "--nope"]).status == 2)
     }
