@@ -117,7 +117,12 @@ public struct TestChain: Sendable {
             node.terminate()
             throw error
         }
-        let pool = EndpointPool(urls: [rpcURL], configuration: .init(expectedChainID: chainID))
+        // The test's own calls wait out a slow answer: a dozen dev nodes share two
+        // cores in `make test`, and the 2-s production deadline would turn a slow
+        // node into a failed test step (a benched, sole endpoint).
+        var configuration = EndpointPool.Configuration(expectedChainID: chainID)
+        configuration.requestTimeout = .seconds(30)
+        let pool = EndpointPool(urls: [rpcURL], configuration: configuration)
         return TestChain(
             folder: folder, rpcURL: rpcURL, client: EthereumClient(pool), manifest: manifest,
             manifestURL: manifestURL, seedLedger: ledger, node: node
