@@ -85,11 +85,7 @@ struct CLITests {
 
 /// Runs the `takumi` binary that `swift build` put next to this test bundle.
 enum Takumi {
-    struct Result {
-        var status: Int32
-        var output: String
-        var error: String
-    }
+    typealias Result = ChildProcess.Outcome
 
     static var executable: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("takumi")
@@ -100,8 +96,7 @@ enum Takumi {
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RPC_URL_") }
         for key in ["PORT", "CHAIN", "DATABASE_URL", "REDIS_URL", "EMERGENCY_ADMIN_KEY", "JWT_SECRET"] { env[key] = nil }
         env.merge(environment) { _, new in new }
-        let outcome = try await ChildProcess.runToEnd(executable.path, arguments, in: try folder ?? temporaryFolder(), environment: env)
-        return Result(status: outcome.status, output: outcome.output, error: outcome.error)
+        return try await ChildProcess.runToEnd(executable.path, arguments, in: try folder ?? temporaryFolder(), environment: env)
     }
 
     static func temporaryFolder() throws -> URL {
