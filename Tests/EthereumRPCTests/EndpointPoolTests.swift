@@ -42,7 +42,7 @@ struct EndpointPoolTests {
             let pool = EndpointPool(
                 urls: directFallback ? [proxy.url, chain.rpcURL] : [proxy.url],
                 configuration: configuration,
-                logger: Logger(label: "test") { _ in RecordingLogHandler(logs: logs) },
+                logger: logs.logger(),
                 metricsFactory: PrometheusMetricsFactory(registry: registry)
             )
             try await body(Rig(chain: chain, proxy: proxy, pool: pool, registry: registry, logs: logs))
@@ -142,27 +142,5 @@ struct EndpointPoolTests {
             #expect(ContinuousClock.now - started < .seconds(120))
             #expect(rig.logs.messages.filter { $0 == "RPC endpoint benched" }.count == 1)
         }
-    }
-}
-
-/// Log messages captured for assertions.
-final class RecordedLogs: Sendable {
-    private let storage = Mutex<[String]>([])
-    var messages: [String] { storage.withLock { $0 } }
-    func append(_ message: String) { storage.withLock { $0.append(message) } }
-}
-
-struct RecordingLogHandler: LogHandler {
-    let logs: RecordedLogs
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        logs.append(event.message.description)
     }
 }

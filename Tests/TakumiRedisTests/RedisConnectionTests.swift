@@ -104,7 +104,7 @@ struct RedisConnectionTests {
             #expect(try await redis.send(["CLIENT", "ID"]).int != id)
         }
         // A dropped connection that reconnects at once is not an outage.
-        #expect(!logs.messages.contains { $0.contains("Redis unavailable") })
+        #expect(!logs.lines.contains { $0.contains("Redis unavailable") })
     }
 
     @Test("a cancelled caller returns at once; its late reply is dropped, not handed to the next caller")

@@ -16,7 +16,7 @@ struct RedisOutageTests {
             configuration.minReconnectDelay = .milliseconds(50)
             configuration.maxReconnectDelay = .milliseconds(400)
             configuration.commandTimeout = .seconds(10)
-            let redis = RedisClient(configuration: configuration, logger: logs.logger, metricsFactory: metrics)
+            let redis = RedisClient(configuration: configuration, logger: logs.logger(), metricsFactory: metrics)
             defer { Task { await redis.shutdown() } }
             try await redis.set("k", to: "v")
             #expect(try await redis.get("k") == "v")
@@ -82,7 +82,7 @@ struct RedisOutageTests {
             #expect(try await redis.get("k") == nil)
 
             // One line when the outage began, one when it ended; none per failed command.
-            let messages = logs.messages
+            let messages = logs.lines
             #expect(messages.filter { $0.contains("Redis unavailable") }.count == 1, "\(messages)")
             #expect(messages.filter { $0.contains("Redis reachable again") }.count == 1, "\(messages)")
             #expect(messages.filter { $0.hasPrefix("warning") || $0.hasPrefix("error") }.count == 1, "\(messages)")
@@ -105,7 +105,7 @@ struct RedisOutageTests {
         configuration.minReconnectDelay = .milliseconds(10)
         configuration.maxReconnectDelay = .milliseconds(100)
         let logs = RecordedLogs()
-        let redis = RedisClient(configuration: configuration, logger: logs.logger)
+        let redis = RedisClient(configuration: configuration, logger: logs.logger())
         // Six failed connects: doubling from 10 ms without the cap would make the
         // last wait 320 ms; with it, no wait reported along the way exceeds 100 ms.
         // Counted in attempts, not wall-clock time, so a loaded machine cannot fail it.
@@ -123,7 +123,7 @@ struct RedisOutageTests {
         }
         #expect(attempts == 6)
         #expect(longestWait <= 0.1)
-        #expect(logs.messages.filter { $0.contains("Redis unavailable") }.count == 1)
+        #expect(logs.lines.filter { $0.contains("Redis unavailable") }.count == 1)
         await redis.shutdown()
     }
 
@@ -135,7 +135,7 @@ struct RedisOutageTests {
             var good = RedisClient.Configuration(url: server.url)
             good.url.password = "correct-horse"
             good.commandTimeout = .seconds(10)
-            let authenticated = RedisClient(configuration: good, logger: logs.logger)
+            let authenticated = RedisClient(configuration: good, logger: logs.logger())
             try await authenticated.set("k", to: "v")
             #expect(try await authenticated.get("k") == "v")
             // An ACL user logs in with both name and password.
@@ -145,14 +145,14 @@ struct RedisOutageTests {
             var user = RedisClient.Configuration(url: try RedisURL("redis://app:app-pass@127.0.0.1:\(server.port)"))
             user.poolSize = 1
             user.commandTimeout = .seconds(10)
-            let asUser = RedisClient(configuration: user, logger: logs.logger)
+            let asUser = RedisClient(configuration: user, logger: logs.logger())
             #expect(try await asUser.send(["ACL", "WHOAMI"]) == .bulk("app"))
             await asUser.shutdown()
 
             var wrong = RedisClient.Configuration(url: server.url)
             wrong.url.password = "battery-staple"
             wrong.commandTimeout = .seconds(10)
-            let rejected = RedisClient(configuration: wrong, logger: logs.logger)
+            let rejected = RedisClient(configuration: wrong, logger: logs.logger())
             let first = await #expect(throws: RedisError.self) { try await rejected.get("k") }
             guard case let .authenticationFailed(message)? = first else {
                 Issue.record("expected authenticationFailed, got \(String(describing: first))")
@@ -166,14 +166,14 @@ struct RedisOutageTests {
 
             var none = RedisClient.Configuration(url: server.url)
             none.commandTimeout = .seconds(10)
-            let anonymous = RedisClient(configuration: none, logger: logs.logger)
+            let anonymous = RedisClient(configuration: none, logger: logs.logger())
             // No password in the URL for a server that wants one: said at connect, not as a puzzling NOAUTH per command.
             await #expect(throws: RedisError.authenticationFailed(
                 "NOAUTH Authentication required. (the Redis URL has no password for 127.0.0.1:\(server.port))"
             )) { try await anonymous.get("k") }
             await anonymous.shutdown()
 
-            let everything = logs.messages.joined(separator: "\n") + "\(wrong.url)" + "\(String(describing: first))"
+            let everything = logs.lines.joined(separator: "\n") + "\(wrong.url)" + "\(String(describing: first))"
             #expect(!everything.contains("battery-staple") && !everything.contains("correct-horse") && !everything.contains("app-pass"))
             #expect(everything.contains("Redis unavailable"))
         }

@@ -43,12 +43,14 @@ extension ChainIndexer {
     /// speed of fetching alone (bench/README.md). A prefetched batch that no
     /// longer fits (a resync moved the checkpoint) is dropped.
     func step(_ lease: IndexerLease, prefetched: FetchedBatch?) async throws -> StepOutcome {
+        enterStep("reading the chain head")
         let head = try await client.blockNumber()
         noteHead(head)
         if let pool = client.transport as? EndpointPool {
             let endpoint = await pool.activeEndpoint
             state.withLock { $0.status.activeEndpoint = endpoint }
         }
+        enterStep("reconciling the stored checkpoint with the chain")
         let checkpoint = try await reconcile(lease, head: head)
         noteSynced(checkpoint.block, head: head)
         guard checkpoint.block < head else {
@@ -65,7 +67,9 @@ extension ChainIndexer {
         if let prefetched, prefetched.from == from, prefetched.to <= head {
             batch = prefetched
         } else {
-            batch = try await fetchBatch(from: from, to: min(checkpoint.block + batchSize, head), finalized: finalized, checkpointHash: checkpoint.hash)
+            let to = min(checkpoint.block + batchSize, head)
+            enterStep("fetching blocks \(from)…\(to)")
+            batch = try await fetchBatch(from: from, to: to, finalized: finalized, checkpointHash: checkpoint.hash)
         }
         let to = batch.to
 
@@ -76,6 +80,7 @@ extension ChainIndexer {
         let prefetchNext = to < nextTo && nextTo <= finalized
         async let next = prefetchNext ? prefetch(from: to + 1, to: nextTo, finalized: finalized) : nil
 
+        enterStep("writing blocks \(batch.from)…\(to)")
         try await write(batch, checkpoint: checkpoint, finalized: finalized, lease: lease)
         noteSynced(to, head: head)
         logger.debug("batch committed", metadata: [
@@ -84,8 +89,10 @@ extension ChainIndexer {
         ])
         adaptBatch(logs: batch.logs.count, seconds: (ContinuousClock.now - started).seconds)
         // Before marking the head reached: the batch that first reaches it is still history.
+        enterStep("inspecting blocks \(batch.from)…\(to) for exploits")
         await inspect(batch, head: head)
         if to == head { detector?.caughtUp(at: to) }
+        enterStep("fetching blocks \(to + 1)…\(nextTo) ahead")
         return StepOutcome(caughtUp: to == head, prefetched: await next)
     }
 

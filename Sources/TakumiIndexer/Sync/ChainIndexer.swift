@@ -41,6 +41,9 @@ public final class ChainIndexer: Service, Sendable {
         var status: IndexerStatus
         var batchSize: UInt64
         var lastLoggedError: String?
+        /// The step of the sync loop under way, for the stall watch (nil: idle or waiting for the lease).
+        var step: (name: String, since: ContinuousClock.Instant)?
+        var stepReportedStalled = false
     }
 
     public init(
@@ -94,7 +97,7 @@ public final class ChainIndexer: Service, Sendable {
                 }
             }
             do {
-                try await indexUntilShutdown()
+                try await withStallWatch { try await indexUntilShutdown() }
             } catch {
                 outcome = .failure(error)
             }
@@ -116,6 +119,8 @@ public final class ChainIndexer: Service, Sendable {
     private func indexUntilShutdown() async throws {
         try await cancelWhenGracefulShutdown { [self] in
             while !Task.isCancelled {
+                // Waiting for the lease is not a stall: another process may lead for days.
+                enterStep(nil)
                 let lease: IndexerLease
                 do {
                     lease = try await store.acquireLease(chain: configuration.chain, wait: configuration.leaseWait)
@@ -156,6 +161,7 @@ public final class ChainIndexer: Service, Sendable {
 
     /// Syncs batch after batch until an error or cancellation.
     func syncWhileLeader(_ lease: IndexerLease) async throws {
+        enterStep("publishing the contracts' paused state")
         try await publishPausedState(lease)
         var prefetched: FetchedBatch?
         while !Task.isCancelled {
@@ -163,13 +169,17 @@ public final class ChainIndexer: Service, Sendable {
                 let outcome = try await step(lease, prefetched: prefetched)
                 prefetched = outcome.prefetched
                 clearError()
-                if outcome.caughtUp { try await Task.sleep(for: configuration.pollInterval) }
+                if outcome.caughtUp {
+                    enterStep(nil)
+                    try await Task.sleep(for: configuration.pollInterval)
+                }
             } catch let error as RPCError {
                 // A shutdown cancels the call in flight: that is not an RPC failure to report.
                 if Task.isCancelled { return }
                 prefetched = nil
                 report(error)
                 shrinkBatch()
+                enterStep(nil)
                 try await Task.sleep(for: .seconds(1))
             } catch IndexerError.chainMovedDuringFetch(let block) {
                 prefetched = nil

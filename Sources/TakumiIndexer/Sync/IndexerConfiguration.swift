@@ -30,6 +30,10 @@ public struct IndexerConfiguration: Sendable {
     public var leaseWait: Duration = .seconds(5)
     /// `/ready` answers 503 while the lag is larger than this.
     public var readyLagBound: UInt64 = 10
+    /// A step of the sync loop (a head read, a fetch, a batch write, …) that
+    /// has not finished after this long is logged as stalled, once, naming
+    /// the step; its end is logged too. Batches adapt to take a few seconds.
+    public var stallWarning: Duration = .seconds(60)
 
     /// Finality depth per network label (Ponder-style table); others get 64.
     public static let finalityDepths: [String: UInt64] = [

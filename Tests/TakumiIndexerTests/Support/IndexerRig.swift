@@ -93,7 +93,8 @@ enum Rig {
     /// chain takes many of them), fast polling and a short lease wait.
     static func indexer(
         _ chain: TestChain, store: any IndexerStore, transport: (any RPCTransport)? = nil,
-        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), batch: UInt64 = 50
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), batch: UInt64 = 50,
+        logger: Logger? = nil, configure: (inout IndexerConfiguration) -> Void = { _ in }
     ) throws -> ChainIndexer {
         let manifest = try #require(chain.manifest, "the test chain has no deployment")
         var configuration = IndexerConfiguration(manifest: manifest)
@@ -101,10 +102,11 @@ enum Rig {
         configuration.maximumBatchSize = batch
         configuration.pollInterval = .milliseconds(50)
         configuration.leaseWait = .milliseconds(300)
+        configure(&configuration)
         return ChainIndexer(
             configuration: configuration, store: store,
             client: EthereumClient(transport ?? pool([chain.rpcURL], registry: registry)),
-            logger: quietLogger("takumi.indexer"), metricsFactory: PrometheusMetricsFactory(registry: registry)
+            logger: logger ?? quietLogger("takumi.indexer"), metricsFactory: PrometheusMetricsFactory(registry: registry)
         )
     }
 

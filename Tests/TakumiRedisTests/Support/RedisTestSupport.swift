@@ -29,7 +29,7 @@ func withSharedClient<T: Sendable>(
     configuration.poolSize = poolSize
     configuration.commandTimeout = commandTimeout
     configuration.clientName = clientName
-    let client = RedisClient(configuration: configuration, logger: logs.logger)
+    let client = RedisClient(configuration: configuration, logger: logs.logger())
     do {
         let result = try await body(client)
         await client.shutdown()
@@ -105,34 +105,6 @@ final class ScriptedServer: Sendable {
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
             context.close(promise: nil)
-        }
-    }
-}
-
-/// Log lines a test can inspect: messages and metadata, as text.
-final class RecordedLogs: Sendable {
-    private let storage = Mutex<[String]>([])
-    var messages: [String] { storage.withLock { $0 } }
-    func append(_ line: String) { storage.withLock { $0.append(line) } }
-
-    var logger: Logger {
-        Logger(label: "takumi.redis.test") { _ in Handler(logs: self) }
-    }
-
-    struct Handler: LogHandler {
-        let logs: RecordedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            logs.append("\(event.level): \(event.message) \(fields)")
         }
     }
 }
