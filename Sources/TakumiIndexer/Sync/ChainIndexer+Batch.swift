@@ -92,7 +92,7 @@ extension ChainIndexer {
         enterStep("inspecting blocks \(batch.from)…\(to) for exploits")
         await inspect(batch, head: head)
         if to == head { detector?.caughtUp(at: to) }
-        enterStep("fetching blocks \(to + 1)…\(nextTo) ahead")
+        if prefetchNext { enterStep("fetching blocks \(to + 1)…\(nextTo) ahead") }
         return StepOutcome(caughtUp: to == head, prefetched: await next)
     }
 
