@@ -22,12 +22,14 @@ struct StallWatchTests {
                     chain, store: database.store, transport: transport, registry: registry, batch: 50, logger: logs.logger()
                 ) { $0.stallWarning = .milliseconds(300) })
                 do {
-                    try await eventually("the first eth_getLogs is held") { gate.isHolding }
+                    // Generous: in `make test` this in-process indexer shares two cores
+                    // and the test process's two pool threads with every other suite.
+                    try await eventually("the first eth_getLogs is held", timeout: .seconds(120)) { gate.isHolding }
                     // Only the held step is asserted on: on a loaded machine other steps
                     // may pass the 0.3-s threshold too, and are rightly reported. The held
                     // one is the first fetch (the gate was armed before the indexer started).
                     func stalled() -> [RecordedLogs.Entry] { logs.entries.filter { $0.message == "indexer step stalled" } }
-                    try await eventually("the held fetch is logged as stalled") {
+                    try await eventually("the held fetch is logged as stalled", timeout: .seconds(120)) {
                         stalled().contains { $0.metadata["step"]?.hasPrefix("fetching blocks ") == true }
                     }
                     let step = stalled().first { $0.metadata["step"]?.hasPrefix("fetching blocks ") == true }?.metadata["step"] ?? ""
@@ -43,7 +45,7 @@ struct StallWatchTests {
                     #expect(held("stalled indexer step finished").isEmpty, "\(logs.lines)")
 
                     gate.open()
-                    try await running.waitSynced(to: head)
+                    try await running.waitSynced(to: head, timeout: .seconds(120))
                     let finished = held("stalled indexer step finished")
                     #expect(finished.count == 1, "\(logs.lines)")
                     #expect(Double(finished.first?.metadata["seconds"] ?? "") ?? 0 >= 1.2)
