@@ -1,3 +1,4 @@
+import EthereumRPC
 import Prometheus
 import TakumiIndexer
 import Testing
@@ -15,7 +16,10 @@ struct StallWatchTests {
                 let head = try await chain.client.blockNumber()
                 let gate = GatedLogsTransport.Gate()
                 let registry = PrometheusCollectorRegistry()
-                let transport = GatedLogsTransport(inner: Rig.pool([chain.rpcURL], registry: registry), gate: gate)
+                // A slow answer is waited for (a loaded dev node), not failed over: only the gate stalls.
+                var pool = EndpointPool.Configuration(expectedChainID: TestChain.chainID)
+                pool.requestTimeout = .seconds(30)
+                let transport = GatedLogsTransport(inner: EndpointPool(urls: [chain.rpcURL], configuration: pool), gate: gate)
                 let logs = RecordedLogs()
                 gate.arm()
                 let running = RunningIndexer(try Rig.indexer(
