@@ -83,6 +83,7 @@ let package = Package(
                 "Takumi",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -143,6 +144,8 @@ let package = Package(
             dependencies: [
                 "Ethereum", "EthereumRPC", "Takumi", "TakumiStore", "TakumiIndexer", "TakumiServer", "TakumiOps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -201,7 +204,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TakumiStoreTests",
-            dependencies: ["TakumiStore", "TestSupport"],
+            dependencies: [
+                "TakumiStore", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import NIOCore
+import NIOPosix
 
 /// Entry point: parses arguments, runs the command, and maps every failure to
 /// Takumi's exit codes (ArgumentParser's own usage code 64 becomes 2).
@@ -8,6 +10,17 @@ enum TakumiMain {
     static func main() async {
         do {
             var command = try TakumiCommand.parseAsRoot()
+            if command is ServeCommand {
+                // Swift concurrency's jobs run on the NIO event loops that
+                // Hummingbird and PostgresNIO use: a request is handled on the
+                // loop that reads its socket, and its profile read coalesces
+                // with that loop's reads into a statement on a connection of
+                // the same loop (ProfileReadShards), so nothing hops to the
+                // cooperative pool and back at every await. Only for the
+                // server: no blocking call runs on its path (checked in review:
+                // GRDB and every wait are async).
+                _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+            }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import PostgresNIO
 
 /// The production store: PostgreSQL through a PostgresNIO `PostgresClient`
@@ -21,7 +22,7 @@ public final class PostgresStore: DatabaseStore {
     let client: PostgresClient
     let logger: Logger
     /// Profile reads, coalesced into one statement per round trip under load.
-    let profileReads: ProfileReadCoalescer
+    let profileReads: ProfileReadShards
     let leases = LockedValue<[PostgresLeaseHandle]>([])
     private let connectionIDs = LockedValue(1_000_000)
 
@@ -30,25 +31,21 @@ public final class PostgresStore: DatabaseStore {
         self.logger = logger
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         self.client = client
-        // Few statements at once, larger batches: measured with `make bench`
-        // on two cores, three or four statements at a time cost 20-50 % more
-        // CPU per read than one or two (smaller batches: more round trips for
-        // PostgresNIO and the server). But with only one, a core idles while
-        // PostgreSQL runs it, every read waiting on that statement (15 % of
-        // the CPU idle against 8 % with two, and 6 % fewer reads per second).
-        // So one per two cores but at least two, and never more than half the
-        // pool, so other queries (lists, health probes, sign-in) always find
-        // a connection.
-        let poolSize = url.maximumConnections ?? PostgresURL.defaultMaximumConnections
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        self.profileReads = ProfileReadCoalescer(maxRunning: max(1, min(poolSize / 2, max(2, cores / 2)))) { chain, owners, skillLimit in
-            try await PostgresReadExecutor.fetchProfiles(client: client, logger: logger, chain: chain, owners: owners, skillLimit: skillLimit)
-        }
+        // One coalescer and one connection per event loop (ProfileReadShards):
+        // measured with `make bench` on two cores, one or two statements at a
+        // time beat three or four (larger batches, fewer round trips), and a
+        // statement on the loop of the requests it answers crosses no thread.
+        self.profileReads = ProfileReadShards(
+            eventLoops: Array(MultiThreadedEventLoopGroup.singleton.makeIterator()),
+            configuration: url.connectionConfiguration, logger: logger, makeID: { [connectionIDs] in Self.next(connectionIDs) }
+        )
     }
 
     /// Ids for the store's own connections, apart from the pool's.
-    func nextConnectionID() -> Int {
-        connectionIDs.withLock { id in
+    func nextConnectionID() -> Int { Self.next(connectionIDs) }
+
+    private static func next(_ ids: LockedValue<Int>) -> Int {
+        ids.withLock { id in
             id += 1
             return id
         }
@@ -60,6 +57,7 @@ public final class PostgresStore: DatabaseStore {
     /// graceful shutdown); then releases open leases. Call it once.
     public func run() async {
         await client.run()
+        await profileReads.close()
         for lease in leases.withLock({ leases in defer { leases = [] }; return leases }) {
             await lease.release()
         }

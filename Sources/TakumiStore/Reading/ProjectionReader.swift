@@ -350,30 +350,9 @@ struct PostgresReadExecutor: SQLReadExecutor {
         }
     }
 
-    /// Coalesced with concurrent reads of other profiles (``ProfileReadCoalescer``).
+    /// Coalesced with concurrent reads of other profiles on the same event loop (``ProfileReadShards``).
     func fetchProfile(_ query: ProfileQuery) async throws -> [[StoreValue]] {
         try await store.profileReads.rows(chain: query.chain, owner: query.owner, skillLimit: query.skillLimit)
-    }
-
-    /// ``ProfileBatchStatement``'s rows by owner: the coalescer's one round trip.
-    static func fetchProfiles(client: PostgresClient, logger: Logger, chain: String, owners: [String], skillLimit: Int) async throws
-        -> [String: [[StoreValue]]]
-    {
-        do {
-            let statement = ProfileBatchStatement(chain: chain, owners: owners, skillLimit: skillLimit)
-            return try await client.withConnection { connection in
-                // On the connection's event loop from the query to the last row (EventLoopTaskExecutor).
-                try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                    var rows: [[StoreValue]] = []
-                    for try await row in try await connection.execute(statement, logger: logger) {
-                        rows.append(row)
-                    }
-                    return ProfileBatchStatement.grouped(rows)
-                }
-            }
-        } catch {
-            throw PostgresExecutor.readable(error)
-        }
     }
 }
 
