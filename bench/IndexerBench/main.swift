@@ -15,8 +15,10 @@
 //    server records them), in the same order, through the same client over
 //    a fresh pool, doing nothing with the logs; twice, averaged.
 //
-// Prints events/s of both, the ratio indexer/ceiling and the peak RSS, then
-// PASS or FAIL against the targets (ratio >= 0.7, RSS < 150 MB). Exit 0 on
+// Prints events/s of both, the ratio indexer/ceiling, the CPU per event of
+// this process, PostgreSQL and the replay server in each phase with the
+// ratio those costs allow on this machine's cores (ProcessCPU.swift), and the
+// peak RSS, then PASS or FAIL against the targets (ratio >= 0.7, RSS < 150 MB). Exit 0 on
 // PASS, 1 on FAIL or when the run itself went wrong, 2 on bad usage.
 import Ethereum
 import EthereumRPC
@@ -124,6 +126,8 @@ struct ReplayInfo {
     var events: Int
     var repetitions: Int
     var spacing: Int
+    /// The server's process id (its CPU is read from /proc).
+    var pid: Int32?
 
     /// `events`: logs of the indexed addresses only (the deployment also has
     /// logs of implementation contracts, which nobody indexes).
@@ -135,6 +139,7 @@ struct ReplayInfo {
         self.events = Int(events)
         self.repetitions = Int(repetitions)
         self.spacing = Int(spacing)
+        if case let .number(pid) = value["pid"] ?? .null { self.pid = Int32(exactly: pid) }
     }
 }
 
@@ -164,6 +169,14 @@ func execute(_ sql: String, on url: PostgresURL, logger: Logger) async throws {
         try? await connection.close()
         throw error
     }
+}
+
+/// The PostgreSQL server's postmaster: the parent of a backend of ours.
+func postmasterPID(_ url: PostgresURL, logger: Logger) async throws -> Int32? {
+    let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration, id: 3, logger: logger)
+    let backend = try? await connection.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self)
+    try? await connection.close()
+    return backend.flatMap(ProcessCPU.parent)
 }
 
 /// Row counts of the tables the run filled, as one short line.
@@ -247,6 +260,27 @@ func runCeiling(ranges: [(from: UInt64, to: UInt64, logs: Int)], addresses: [Add
     return Run(events: fetched, seconds: seconds(ContinuousClock.now - started))
 }
 
+/// CPU per event of every process in both phases, and what they allow:
+/// with every core busy all the time, the indexer cannot take less wall time
+/// per event than its three processes' CPU per event divided by the cores.
+func cpuReport(indexer: Run, indexingOthers: OtherCPU, ceiling: Run, ceilingOthers: OtherCPU, target: Double) -> String {
+    func perEvent(_ seconds: Double?, _ run: Run) -> Double? { seconds.map { $0 / Double(max(1, run.events)) * 1e6 } }
+    func microseconds(_ value: Double?) -> String { value.map { "\(format($0, 1)) µs" } ?? "unknown" }
+    let indexing = (own: perEvent(indexer.cpu, indexer), postgres: perEvent(indexingOthers.postgres, indexer), replay: perEvent(indexingOthers.replay, indexer))
+    let fetchOnly = (own: perEvent(ceiling.cpu, ceiling), replay: perEvent(ceilingOthers.replay, ceiling))
+    var lines = ["  CPU per event      indexing: this process \(microseconds(indexing.own)), PostgreSQL \(microseconds(indexing.postgres)), "
+        + "replay server \(microseconds(indexing.replay)); ceiling: this process \(microseconds(fetchOnly.own)), replay server \(microseconds(fetchOnly.replay))"]
+    let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+    let ceilingWall = ceiling.seconds / Double(max(1, ceiling.events)) * 1e6
+    if let own = indexing.own, let postgres = indexing.postgres, let replay = indexing.replay {
+        let total = own + postgres + replay
+        let bound = ceilingWall / (total / cores)
+        lines.append("  at full use        \(format(total, 1)) µs of CPU per event on \(format(cores)) cores allow a ratio of at most "
+            + "\(format(bound, 2)); \(format(target, 2)) needs at most \(format(cores * ceilingWall / target, 1)) µs per event in all three")
+    }
+    return lines.joined(separator: "\n")
+}
+
 // MARK: Main
 
 func main() async -> Int32 {
@@ -288,6 +322,8 @@ func main() async -> Int32 {
         let baselineKB = procStatusKB("VmRSS") ?? 0
         print("indexer-bench: indexing into PostgreSQL (\(admin.with(database: name)))")
         let timings = options.breakdown ? Timings() : nil
+        let postmaster = try await postmasterPID(admin, logger: logger)
+        let othersBeforeIndexer = OtherCPU.sample(postmaster: postmaster, replay: info.pid)
         let cpuBeforeIndexer = cpuSeconds()
         var indexer = try await runIndexer(
             configuration: configuration, database: admin.with(database: name), rpc: options.rpc, chainID: manifest.chainId,
@@ -298,6 +334,7 @@ func main() async -> Int32 {
             print(timings.report(total: indexer.seconds))
         }
         indexer.cpu = cpuSeconds() - cpuBeforeIndexer
+        let othersIndexing = OtherCPU.sample(postmaster: postmaster, replay: info.pid) - othersBeforeIndexer
         let peakKB = procStatusKB("VmHWM") ?? 0
         let ranges = try await servedRanges(probe)
         let servedLogs = ranges.reduce(0) { $0 + $1.logs }
@@ -307,6 +344,7 @@ func main() async -> Int32 {
         print("indexer-bench: ceiling: the indexer's \(ranges.count) eth_getLogs ranges again, logs dropped (twice)")
         let canResetPeak = resetPeakRSS()
         var ceilings: [Run] = []
+        let othersBeforeCeiling = OtherCPU.sample(postmaster: postmaster, replay: info.pid)
         for _ in 0..<2 {
             let cpuBefore = cpuSeconds()
             var run = try await runCeiling(
@@ -320,6 +358,7 @@ func main() async -> Int32 {
             events: ceilings[0].events, seconds: ceilings.map(\.seconds).reduce(0, +) / Double(ceilings.count),
             cpu: ceilings.map(\.cpu).reduce(0, +) / Double(ceilings.count)
         )
+        let othersCeiling = OtherCPU.sample(postmaster: postmaster, replay: info.pid) - othersBeforeCeiling
         let ceilingPeakKB = canResetPeak ? procStatusKB("VmHWM") : nil
         try? await execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", on: admin, logger: logger)
 
@@ -335,6 +374,7 @@ func main() async -> Int32 {
               indexer            \(format(indexer.rate)) events/s (\(indexer.events) events in \(format(indexer.seconds, 1)) s, \
             \(format(indexer.cpu, 1)) s CPU in this process)
               ratio              \(format(ratio, 2)) (target >= \(format(options.ratioTarget, 2)))
+            \(cpuReport(indexer: indexer, indexingOthers: othersIndexing, ceiling: ceiling, ceilingOthers: othersCeiling.scaled(by: 1 / Double(ceilings.count)), target: options.ratioTarget))
               peak RSS           \(format(peakMB, 1)) MB while indexing (target < \(format(options.rssTargetMB)) MB; \
             \(format(baselineKB / 1024, 1)) MB before it\(ceilingPeakKB.map { "; ceiling run \(format($0 / 1024, 1)) MB" } ?? ""))
             """)

@@ -28,7 +28,7 @@ request), so the feed costs a small fraction of what parsing it costs the
 client, and the benchmark measures the client, not this server.
 
 Bench methods (not Ethereum): `bench_info` (head, events, repetitions,
-spacing; with an address list as parameter also `eventsFor`, the logs of
+spacing, the server's pid for CPU accounting; with an address list as parameter also `eventsFor`, the logs of
 those addresses), `bench_logRanges` (every eth_getLogs range served since the last
 `bench_resetLogRanges`, as [from, to, logs]), `bench_resetLogRanges`.
 
@@ -339,7 +339,8 @@ class Replay:
             return None if number is None else self.header(number)
         if method == "bench_info":
             info = {"head": self.head, "events": self.events, "repetitions": self.repetitions,
-                    "spacing": self.spacing, "firstRepeatedBlock": self.first, "recordedBlocks": self.length}
+                    "spacing": self.spacing, "firstRepeatedBlock": self.first, "recordedBlocks": self.length,
+                    "pid": os.getpid()}
             if params and isinstance(params[0], list):
                 info["eventsFor"] = self.count_for(frozenset(str(a).lower() for a in params[0]))
             return info
