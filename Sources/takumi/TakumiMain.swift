@@ -17,8 +17,9 @@ enum TakumiMain {
                 // with that loop's reads into a statement on a connection of
                 // the same loop (ProfileReadShards), so nothing hops to the
                 // cooperative pool and back at every await. Only for the
-                // server: no blocking call runs on its path (checked in review:
-                // GRDB and every wait are async).
+                // server, where nothing blocks a thread (GRDB's reads and
+                // writes and every wait are awaited); the other commands keep
+                // Swift's own thread pool.
                 _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
             }
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -114,6 +114,15 @@ struct ProfileReadShardTests {
         }
     }
 
+    @Test("a DATABASE_URL that limits the pool limits the shards to half of it")
+    func shardsFollowThePoolLimit() throws {
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator()).count
+        for (limit, shards) in [(1, 1), (2, 1), (3, 1), (4, min(2, loops)), (100, loops)] {
+            let store = PostgresStore(url: try PostgresURL("postgres://takumi@127.0.0.1:1/takumi?pool_max_conns=\(limit)"), logger: StoreHarness.logger)
+            #expect(store.profileReads.shards.count == shards, "pool_max_conns=\(limit)")
+        }
+    }
+
     @Test("a closed pinned connection closes what it had open and opens nothing more")
     func closeIsFinal() async throws {
         try await TestServices.withFreshDatabase { url in

