@@ -121,8 +121,13 @@ public final class ChildProcess: @unchecked Sendable {
     /// process stuck: whether its threads are blocked, spinning, or all idle
     /// (then a task awaits something that never comes). Nil without gdb.
     public func threadStacks(frames: Int = 10) -> String? {
-        guard process.isRunning,
-              let gdb = ["/usr/bin/gdb", "/usr/local/bin/gdb"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        guard process.isRunning else { return nil }
+        return Self.threadStacks(pid: pid, frames: frames)
+    }
+
+    /// ``threadStacks(frames:)`` of any process of ours (``TakumiProcess`` too).
+    public static func threadStacks(pid: Int32, frames: Int = 10) -> String? {
+        guard let gdb = ["/usr/bin/gdb", "/usr/local/bin/gdb"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
         else { return nil }
         let debugger = Process()
         debugger.executableURL = URL(fileURLWithPath: gdb)

@@ -96,6 +96,10 @@ public final class TakumiProcess: @unchecked Sendable {
     public func stop(timeout: Duration = .seconds(60)) async throws -> Termination {
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
         if let termination = try await waitForExit(timeout: timeout) { return termination }
+        // Stuck in its shutdown: what every thread is doing, for the test log, before the SIGKILL.
+        if process.isRunning, let stacks = ChildProcess.threadStacks(pid: pid, frames: 25) {
+            print("takumi \(arguments.joined(separator: " ")) (pid \(pid)) did not exit within \(timeout) of SIGTERM; its threads:\n\(stacks)")
+        }
         try await kill9()
         return termination ?? .signalled(SIGKILL)
     }

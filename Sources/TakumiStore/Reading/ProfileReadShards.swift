@@ -28,11 +28,16 @@ final class ProfileReadShards: Sendable {
 
     let shards: [Shard]
     private let turn = Atomic<Int>(0)
+    /// `application_name` of the shards' connections.
+    static let applicationName = "takumi profile reads"
 
     /// One shard per loop in `eventLoops` (the group's first loop if empty);
     /// each runs its statements one after another on its one connection.
     init(eventLoops: [any EventLoop], configuration: PostgresConnection.Configuration, logger: Logger, makeID: @escaping @Sendable () -> Int) {
         let loops = eventLoops.isEmpty ? [MultiThreadedEventLoopGroup.singleton.any()] : eventLoops
+        // Named in pg_stat_activity, so an operator can tell these from the pool's.
+        var configuration = configuration
+        configuration.options.additionalStartupParameters.append(("application_name", Self.applicationName))
         shards = loops.map { eventLoop in
             let connection = PinnedConnection(eventLoop: eventLoop, configuration: configuration, logger: logger, makeID: makeID)
             let coalescer = ProfileReadCoalescer(maxRunning: 1) { chain, owners, skillLimit in
