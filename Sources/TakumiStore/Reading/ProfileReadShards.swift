@@ -85,11 +85,20 @@ final class ProfileReadShards: Sendable {
         -> [String: Rows]
     {
         let statement = ProfileBatchStatement(chain: chain, owners: owners, skillLimit: skillLimit)
+        // Runs on the connection's own loop, which matters beyond speed:
+        // PostgresNIO writes a statement to its channel without a promise, so
+        // one written to a channel that has just closed is dropped and its
+        // await never ends. Here the closed-check below and that write (inside
+        // `execute`, before its first suspension) happen in one turn of the
+        // loop, and only that loop can close the channel.
         let run: @Sendable () async throws -> [String: Rows] = {
             var attempt = 1
             while true {
                 let connection = try await pinned.connection()
                 do {
+                    guard !connection.isClosed else {
+                        throw StoreError.unavailable(location: "profile reads", reason: "the connection closed before the statement")
+                    }
                     var rows: Rows = []
                     for try await row in try await connection.execute(statement, logger: logger) {
                         rows.append(row)
