@@ -105,13 +105,36 @@ public final class PostgresStore: DatabaseStore {
         )
     }
 
+    /// `BEGIN` on a pooled connection, checked open in the same turn of its
+    /// event loop as the statement's write.
+    ///
+    /// Why: PostgresNIO writes a statement to its channel without a promise,
+    /// so one written to a channel that has just closed is dropped and its
+    /// await never ends, ignoring cancellation. After a PostgreSQL restart
+    /// the pool can hand out a connection whose close it has not processed
+    /// yet; a `BEGIN` on it hung the indexer (its stall watch named the step,
+    /// every thread idle) and with it the process's shutdown. On the
+    /// connection's loop, the check and the write cannot be separated by the
+    /// close, which only that loop processes; a closed connection fails the
+    /// batch, which is retried on another.
+    func begin(on connection: PostgresConnection) async throws {
+        do {
+            try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                guard !connection.isClosed else {
+                    throw StoreError.unavailable(location: url.description, reason: "the pooled connection closed before BEGIN")
+                }
+                try await connection.query("BEGIN", logger: logger)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw PostgresExecutor.readable(error)
+        }
+    }
+
     public func write<T: Sendable>(_ lease: IndexerLease, _ body: (any IndexerTransaction) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            do {
-                try await connection.query("BEGIN", logger: logger)
-            } catch {
-                throw PostgresExecutor.readable(error)
-            }
+            try await begin(on: connection)
             let executor = PostgresExecutor(connection: connection, logger: logger)
             do {
                 try await verify(lease, on: connection)
