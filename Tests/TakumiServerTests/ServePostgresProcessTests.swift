@@ -16,62 +16,52 @@ struct ServePostgresProcessTests {
     func shardedReads() async throws {
         try await TestChain.with(deploy: true, seed: true) { chain in
             try await TestServices.withFreshDatabase { database in
-                let manifestURL = try #require(chain.manifestURL)
-                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("takumi-serve-pg-\(UUID().uuidString)")
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                defer { try? FileManager.default.removeItem(at: folder) }
-                let processes = TakumiProcesses()
-                defer { Task { await processes.killAll() } }
-                let settings = [
-                    "CHAIN": "dev", "RPC_URL_DEV": chain.rpcURL, "DEPLOYMENT_FILE": manifestURL.path,
-                    "DATABASE_URL": database.urlString, "LOG_FORMAT": "json",
-                    // One client makes every request: a budget it cannot exhaust.
-                    "RATE_LIMIT_PER_MINUTE": "1000000",
-                ]
-                let serve = try processes.launch(["serve", "--port", "0"], settings: settings, folder: folder, logName: "serve.log")
-                let base = try await serve.servedURL()
-                try await ServeProcessTests.eventually("GET /ready = 200", serve) { try await ServeProcessTests.get(base + "/ready").status == 200 }
+                // One client makes every request: a rate budget it cannot exhaust.
+                let settings = ["DATABASE_URL": database.urlString, "RATE_LIMIT_PER_MINUTE": "1000000"]
+                try await ServeProcessTests.withServe(chain, settings: { _ in settings }) { serve, base in
+                    try await ServeProcessTests.eventually("GET /ready = 200", serve) { try await ServeProcessTests.get(base + "/ready").status == 200 }
 
-                // The seeded profiles' owners (every page), plus addresses nobody registered.
-                var owners: [String] = []
-                var cursor: String?
-                repeat {
-                    let page = try await Self.json(base + "/api/v1/profiles?limit=100" + (cursor.map { "&cursor=\($0)" } ?? ""))
-                    let items = try #require(page["items"] as? [[String: Any]])
-                    owners += items.compactMap { $0["owner"] as? String }
-                    cursor = (page["nextCursor"] as? String) ?? (page["nextCursor"] as? Int).map(String.init)
-                } while cursor != nil
-                #expect(owners.count >= 5, "the seed registers profiles: \(owners.count)")
-                let strangers = (1...5).map { "0x" + String(repeating: String(format: "%02x", $0 * 17), count: 20) }
-                let addresses = owners + strangers
+                    // The seeded profiles' owners (every page), plus addresses nobody registered.
+                    var owners: [String] = []
+                    var cursor: String?
+                    repeat {
+                        let page = try await Self.json(base + "/api/v1/profiles?limit=100" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                        let items = try #require(page["items"] as? [[String: Any]])
+                        owners += items.compactMap { $0["owner"] as? String }
+                        cursor = (page["nextCursor"] as? String) ?? (page["nextCursor"] as? Int).map(String.init)
+                    } while cursor != nil
+                    #expect(owners.count >= 5, "the seed registers profiles: \(owners.count)")
+                    let strangers = (1...5).map { "0x" + String(repeating: String(format: "%02x", $0 * 17), count: 20) }
+                    let addresses = owners + strangers
 
-                // One at a time: no coalescing possible.
-                var expected: [String: Reply] = [:]
-                for address in addresses { expected[address] = try await Self.reply(base, address) }
-                #expect(strangers.allSatisfy { expected[$0]?.status == 404 })
-                #expect(owners.allSatisfy { expected[$0]?.status == 200 })
+                    // One at a time: no coalescing possible.
+                    var expected: [String: Reply] = [:]
+                    for address in addresses { expected[address] = try await Self.reply(base, address) }
+                    #expect(strangers.allSatisfy { expected[$0]?.status == 404 })
+                    #expect(owners.allSatisfy { expected[$0]?.status == 200 })
 
-                // 400 at once, 64 in flight: batches on both loops.
-                try await Self.compareConcurrent(base, addresses, expected, reads: 400)
+                    // 400 at once, 64 in flight: batches on both loops.
+                    try await Self.compareConcurrent(base, addresses, expected, reads: 400)
 
-                // The shards' connections terminated by the server: they reconnect, and no read fails.
-                let terminated = try await Self.count(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() "
-                        + "AND application_name = 'takumi profile reads'",
-                    database
-                )
-                #expect(terminated == 2, "one connection per event loop was open: \(terminated)")
-                print("ServePostgresProcessTests: \(owners.count) profiles and \(strangers.count) unknown addresses; \(terminated) shard connections terminated mid-run")
-                try await Self.compareConcurrent(base, addresses, expected, reads: 200)
+                    // The shards' connections terminated by the server: they reconnect, and no read fails.
+                    let terminated = try await Self.count(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() "
+                            + "AND application_name = 'takumi profile reads'",
+                        database
+                    )
+                    #expect(terminated == 2, "one connection per event loop was open: \(terminated)")
+                    print("ServePostgresProcessTests: \(owners.count) profiles and \(strangers.count) unknown addresses; \(terminated) shard connections terminated mid-run")
+                    try await Self.compareConcurrent(base, addresses, expected, reads: 200)
 
-                // Graceful shutdown closes the pool, the shards' connections and the lease's.
-                let termination = try await serve.stop(timeout: .seconds(60))
-                #expect(termination == .exited(0), "SIGTERM → exit 0; log tail:\n\(serve.outputTail())")
-                let left = try await Self.count(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", database
-                )
-                #expect(left == 0, "connections left open after exit: \(left)")
-                #expect(!serve.output.contains("\"level\":\"error\""), "no error logged:\n\(serve.outputTail())")
+                    // Graceful shutdown closes the pool, the shards' connections and the lease's.
+                    let termination = try await serve.stop(timeout: .seconds(60))
+                    #expect(termination == .exited(0), "SIGTERM → exit 0; log tail:\n\(serve.outputTail())")
+                    let left = try await Self.count(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", database
+                    )
+                    #expect(left == 0, "connections left open after exit: \(left)")
+                    #expect(!serve.output.contains("\"level\":\"error\""), "no error logged:\n\(serve.outputTail())")
+                }
             }
         }
     }

@@ -14,47 +14,36 @@ struct ServeProcessTests {
     func pauseAndShutdown() async throws {
         try await TestChain.with(deploy: true, seed: false) { chain in
             let manifest = try #require(chain.manifest)
-            let manifestURL = try #require(chain.manifestURL)
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("takumi-serve-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let processes = TakumiProcesses()
-            defer { Task { await processes.killAll() } }
-            let settings = [
-                "CHAIN": "dev", "RPC_URL_DEV": chain.rpcURL, "DEPLOYMENT_FILE": manifestURL.path,
-                "SQLITE_PATH": folder.appendingPathComponent("takumi.sqlite").path, "LOG_FORMAT": "json",
-            ]
-            let serve = try processes.launch(["serve", "--port", "0"], settings: settings, folder: folder, logName: "serve.log")
-            let base = try await serve.servedURL()
+            try await Self.withServe(chain, settings: { folder in ["SQLITE_PATH": folder.appendingPathComponent("takumi.sqlite").path] }) { serve, base in
+                // Ready once the index reaches the head.
+                try await Self.eventually("GET /ready = 200", serve) { try await Self.get(base + "/ready").status == 200 }
+                let before = try await Self.get(base + "/api/v1/stats")
+                #expect(before.paused == nil)
 
-            // Ready once the index reaches the head.
-            try await Self.eventually("GET /ready = 200", serve) { try await Self.get(base + "/ready").status == 200 }
-            let before = try await Self.get(base + "/api/v1/stats")
-            #expect(before.paused == nil)
+                // The guardian pauses SkillProfile on chain; the API learns it from the index.
+                let proxy = try #require(manifest.contracts["SkillProfile"]?.proxy)
+                let receipt = try await chain.send(from: chain.guardian, to: proxy, data: try GovernanceCalls.pause.calldata())
+                #expect(receipt.succeeded, "pause() by the guardian succeeds")
+                try await Self.eventually("X-Takumi-Paused on every response", serve) {
+                    try await Self.get(base + "/api/v1/stats").paused == "true"
+                }
+                let missing = try await Self.get(base + "/api/v1/profiles/\(Address.zero.lowercased)")
+                #expect(missing.status == 404)
+                #expect(missing.paused == "true", "errors carry it too")
+                let health = try #require(try JSONSerialization.jsonObject(with: Data(buffer: try await Self.get(base + "/health").body)) as? [String: Any])
+                #expect(health["status"] as? String == "degraded", "\(health)")
+                let contracts = (health["components"] as? [String: Any])?["contracts"] as? [String: Any]
+                #expect(contracts?["pausedContracts"] as? [String] == ["SkillProfile"])
+                let status = String(buffer: try await Self.get(base + "/status").body)
+                #expect(status.contains("Contracts paused: SkillProfile"))
+                let contractsJSON = try #require(try JSONSerialization.jsonObject(with: Data(buffer: try await Self.get(base + "/api/v1/contracts").body)) as? [String: Any])
+                #expect(contractsJSON["paused"] as? Bool == true)
 
-            // The guardian pauses SkillProfile on chain; the API learns it from the index.
-            let proxy = try #require(manifest.contracts["SkillProfile"]?.proxy)
-            let receipt = try await chain.send(from: chain.guardian, to: proxy, data: try GovernanceCalls.pause.calldata())
-            #expect(receipt.succeeded, "pause() by the guardian succeeds")
-            try await Self.eventually("X-Takumi-Paused on every response", serve) {
-                try await Self.get(base + "/api/v1/stats").paused == "true"
+                // Graceful shutdown: exit 0, the lease released (a second serve could take over).
+                let termination = try await serve.stop(timeout: .seconds(60))
+                #expect(termination == .exited(0), "SIGTERM → exit 0; log tail:\n\(serve.outputTail())")
+                #expect(!serve.output.contains("\"level\":\"error\""), "no error logged:\n\(serve.outputTail())")
             }
-            let missing = try await Self.get(base + "/api/v1/profiles/\(Address.zero.lowercased)")
-            #expect(missing.status == 404)
-            #expect(missing.paused == "true", "errors carry it too")
-            let health = try #require(try JSONSerialization.jsonObject(with: Data(buffer: try await Self.get(base + "/health").body)) as? [String: Any])
-            #expect(health["status"] as? String == "degraded", "\(health)")
-            let contracts = (health["components"] as? [String: Any])?["contracts"] as? [String: Any]
-            #expect(contracts?["pausedContracts"] as? [String] == ["SkillProfile"])
-            let status = String(buffer: try await Self.get(base + "/status").body)
-            #expect(status.contains("Contracts paused: SkillProfile"))
-            let contractsJSON = try #require(try JSONSerialization.jsonObject(with: Data(buffer: try await Self.get(base + "/api/v1/contracts").body)) as? [String: Any])
-            #expect(contractsJSON["paused"] as? Bool == true)
-
-            // Graceful shutdown: exit 0, the lease released (a second serve could take over).
-            let termination = try await serve.stop(timeout: .seconds(60))
-            #expect(termination == .exited(0), "SIGTERM → exit 0; log tail:\n\(serve.outputTail())")
-            #expect(!serve.output.contains("\"level\":\"error\""), "no error logged:\n\(serve.outputTail())")
         }
     }
 
@@ -63,6 +52,25 @@ struct ServeProcessTests {
         /// The response's X-Takumi-Paused header, if any.
         var paused: String?
         var body: ByteBuffer
+    }
+
+    /// `takumi serve --port 0` against `chain`'s deployment, in a folder of
+    /// its own, with `settings(folder)` added to the chain's; `body` gets the
+    /// process and its base URL. The process is killed after `body` if still running.
+    static func withServe<T: Sendable>(
+        _ chain: TestChain, settings: (URL) -> [String: String], _ body: (TakumiProcess, String) async throws -> T
+    ) async throws -> T {
+        let manifestURL = try #require(chain.manifestURL)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("takumi-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let processes = TakumiProcesses()
+        defer { Task { await processes.killAll() } }
+        let base = ["CHAIN": "dev", "RPC_URL_DEV": chain.rpcURL, "DEPLOYMENT_FILE": manifestURL.path, "LOG_FORMAT": "json"]
+        let serve = try processes.launch(
+            ["serve", "--port", "0"], settings: base.merging(settings(folder)) { $1 }, folder: folder, logName: "serve.log"
+        )
+        return try await body(serve, try await serve.servedURL())
     }
 
     static func get(_ url: String) async throws -> Fetched {

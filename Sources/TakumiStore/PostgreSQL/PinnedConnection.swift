@@ -20,6 +20,8 @@ final class PinnedConnection: Sendable {
     private let makeID: @Sendable () -> Int
     private let logger: Logger
     private let state = Mutex(State.idle)
+    /// What ``connection()`` throws after ``close()``.
+    private static let shutDown = StoreError.unavailable(location: "profile reads", reason: "the store is shutting down")
 
     private enum State {
         case idle
@@ -41,7 +43,7 @@ final class PinnedConnection: Sendable {
             switch state {
             case let .open(connection) where !connection.isClosed: return connection
             case .open, .idle: state = .idle; return nil
-            case .closed: throw StoreError.unavailable(location: "profile reads", reason: "the store is shutting down")
+            case .closed: throw Self.shutDown
             }
         }
         if let current { return current }
@@ -56,7 +58,7 @@ final class PinnedConnection: Sendable {
         }
         guard let kept else {
             try? await opened.close()
-            throw StoreError.unavailable(location: "profile reads", reason: "the store is shutting down")
+            throw Self.shutDown
         }
         if kept !== opened { try? await opened.close() }
         return kept
